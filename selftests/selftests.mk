@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# Test programs: selftests/<name>.c, each built plain and with ASan+UBSan;
+# those in STRESS_TESTS also with TSan.
+TESTS		+= well_params
