@@ -37,12 +37,12 @@
  * to the library.
  */
 struct well_sym {
-	struct well_atomic head WELL_LINE_ALIGNED;
+	WELL_LINE_ALIGNED struct well_atomic head;
 	struct well_atomic seen;
 	size_t bias;
 	size_t limit;
-	struct well_atomic tail WELL_LINE_ALIGNED;
-} WELL_LINE_ALIGNED;
+	WELL_LINE_ALIGNED struct well_atomic tail;
+};
 
 /**
  * struct well - a ring of blk_count blocks of blk_size bytes.
@@ -58,7 +58,7 @@ struct well_sym {
  * Set up with well_params() then well_init().
  */
 struct well {
-	size_t blk_size WELL_LINE_ALIGNED;
+	WELL_LINE_ALIGNED size_t blk_size;
 	size_t blk_count;
 	size_t blk_mask;
 	unsigned int blk_shift;

@@ -42,6 +42,7 @@ static inline size_t well_load_relaxed(const struct well_atomic *a)
 
 static inline size_t well_load_acquire(const struct well_atomic *a)
 {
+	/* Pairs with the caller's named release on the same word. */
 	return smp_load_acquire(&a->v);
 }
 
@@ -52,6 +53,7 @@ static inline void well_store_relaxed(struct well_atomic *a, size_t val)
 
 static inline void well_store_release(struct well_atomic *a, size_t val)
 {
+	/* Pairs with the caller's named acquire on the same word. */
 	smp_store_release(&a->v, val);
 }
 
@@ -68,6 +70,7 @@ static inline bool well_cas_acq_rel(struct well_atomic *a, size_t *expected,
 
 	if (old == *expected)
 		return true;
+	/* Pairs with the release of whoever changed the word under us. */
 	*expected = smp_load_acquire(&a->v);
 	return false;
 }
@@ -88,7 +91,7 @@ static inline bool well_cas_acq_rel(struct well_atomic *a, size_t *expected,
 
 /* A word shared between threads. Only the helpers below touch .v. */
 struct well_atomic {
-	_Atomic size_t v;
+	atomic_size_t v;
 };
 
 static inline size_t well_load_relaxed(const struct well_atomic *a)
@@ -129,7 +132,7 @@ static inline bool well_cas_acq_rel(struct well_atomic *a, size_t *expected,
  * prefetcher, 128-byte lines on Apple and some Arm cores).
  */
 #define WELL_LINE		128
-#define WELL_LINE_ALIGNED	__attribute__((__aligned__(WELL_LINE)))
+#define WELL_LINE_ALIGNED	_Alignas(WELL_LINE)
 
 WELL_STATIC_ASSERT(sizeof(struct well_atomic) == sizeof(size_t),
 		   "shared words have the same layout in kernel and user space");
