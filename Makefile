@@ -24,10 +24,10 @@ LINUX_SRC_TAR	:= /usr/src/linux-source-6.1.tar.xz
 LINUX_SRC	:= $(OUT)/linux-source-6.1
 
 # Sources of libwell: the freestanding core plus the user-space library.
-CORE_SRCS	:= core/well.c
-USER_SRCS	:=
+CORE_SRCS	:= core/well.c core/ffma.c core/ffma_cache.c
+USER_SRCS	:= user/ffma_pages.c user/ffma_thread.c
 LIB_SRCS	:= $(CORE_SRCS) $(USER_SRCS)
-PUBLIC_HEADERS	:= core/well.h core/well_compat.h
+PUBLIC_HEADERS	:= core/well.h core/well_compat.h core/ffma.h
 
 WARN		:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE_CFLAGS	:= -std=gnu11 -O2 -g -pthread -Icore -Iuser -Iinclude
@@ -125,6 +125,8 @@ ksft: $(KSFT_STAMP)
 -include selftests/selftests.mk
 -include bench/bench.mk
 -include user/user.mk
+-include selftests/ffma.mk
+-include bench/ffma.mk
 
 tools: $(TOOLS:%=$(OUT)/bin/%)
 

@@ -23,6 +23,7 @@
 #include <linux/errno.h>
 #include <linux/atomic.h>
 #include <asm/barrier.h>
+#include <linux/smp.h>
 
 #define WELL_STATIC_ASSERT(expr, msg)	static_assert(expr, msg)
 #define WELL_LIKELY(x)			likely(x)
@@ -75,6 +76,17 @@ static inline bool well_cas_acq_rel(struct well_atomic *a, size_t *expected,
 	return false;
 }
 
+/* --- for core/ffma --- */
+
+/*
+ * A nonzero token naming the running CPU. The caller keeps preemption
+ * disabled for as long as the answer must stay true.
+ */
+static inline uintptr_t well_self(void)
+{
+	return (uintptr_t)raw_smp_processor_id() + 1;
+}
+
 #else /* user space: C11 atomics */
 
 #include <stddef.h>
@@ -122,6 +134,17 @@ static inline bool well_cas_acq_rel(struct well_atomic *a, size_t *expected,
 						       desired,
 						       memory_order_acq_rel,
 						       memory_order_acquire);
+}
+
+/* --- for core/ffma --- */
+
+/*
+ * A nonzero token naming the running thread: its thread pointer. A thread
+ * that starts after another ended may get the same token.
+ */
+static inline uintptr_t well_self(void)
+{
+	return (uintptr_t)__builtin_thread_pointer();
 }
 
 #endif /* __KERNEL__ */

@@ -2,3 +2,6 @@
 # Test programs: selftests/<name>.c, each built plain and with ASan+UBSan;
 # those in STRESS_TESTS also with TSan.
 TESTS		+= well_params
+TESTS		+= ffma_layout ffma_slices ffma_realloc ffma_nohuge
+TESTS		+= ffma_xthread ffma_thread_exit
+STRESS_TESTS	+= ffma_xthread ffma_thread_exit

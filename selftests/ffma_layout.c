@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ffma slice layout: objects per slice, page-aligned data, objects found
+ * by masking, and metadata per object, for 16, 64, 128, 1024 and 65536
+ * bytes.
+ */
+#include <stdint.h>
+#include <string.h>
+#include "kselftest_harness.h"
+#include "ffma.h"
+
+/* Header (two 128-byte lines) + 4-byte slot words, then the objects. */
+struct layout {
+	size_t size;
+	size_t count;
+	size_t data_off;
+};
+
+static const struct layout layouts[] = {
+	{ 16, 104704, 421888 },
+	{ 64, 30784, 126976 },
+	{ 128, 15872, 65536 },
+	{ 1024, 2036, 12288 },
+	{ 65536, 31, 4096 },
+};
+
+static uintptr_t slice_base(const void *p)
+{
+	return (uintptr_t)p & ~(FFMA_SLICE_SIZE - 1);
+}
+
+static void fill_one_slice(struct __test_metadata *_metadata,
+			   const struct layout *l)
+{
+	struct ffma *a = ffma_create(l->size);
+	uintptr_t base = 0;
+	char *p, *prev = NULL;
+	size_t i;
+
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(l->size, ffma_object_size(a));
+	EXPECT_EQ(l->count, ffma_objects_per_slice(a));
+	EXPECT_EQ(l->data_off, ffma_data_offset(a));
+	EXPECT_EQ(0, ffma_data_offset(a) % FFMA_PAGE_SIZE);
+	/* Slot words fit before the data; objects fit after it. */
+	EXPECT_GE(l->data_off, 256 + FFMA_META_BYTES * l->count);
+	EXPECT_LE(l->data_off + l->count * l->size, FFMA_SLICE_SIZE);
+	EXPECT_EQ(0, ffma_slices_inuse(a));
+
+	for (i = 0; i < l->count; i++) {
+		p = ffma_alloc(a);
+		ASSERT_NE(NULL, p);
+		if (!i) {
+			base = slice_base(p);
+			EXPECT_EQ(base + l->data_off, (uintptr_t)p);
+		}
+		/* Never-used slots are handed out in address order. */
+		if (prev)
+			ASSERT_EQ(prev + l->size, p);
+		ASSERT_EQ(base, slice_base(p));
+		memset(p, (int)i, l->size);
+		prev = p;
+	}
+	EXPECT_EQ(l->count, ffma_objects_inuse(a));
+	EXPECT_EQ(l->count, ffma_slice_objects_inuse(prev));
+	EXPECT_EQ(1, ffma_slices_inuse(a));
+	EXPECT_EQ(l->size, ffma_usable_size(prev));
+
+	/* The next object needs a second slice. */
+	p = ffma_alloc(a);
+	ASSERT_NE(NULL, p);
+	EXPECT_NE(base, slice_base(p));
+	EXPECT_EQ(slice_base(p) + l->data_off, (uintptr_t)p);
+	EXPECT_EQ(2, ffma_slices_inuse(a));
+	EXPECT_EQ(1, ffma_slice_objects_inuse(p));
+	EXPECT_EQ(l->count + 1, ffma_objects_inuse(a));
+	ffma_destroy(a);
+}
+
+TEST(size_16)
+{
+	fill_one_slice(_metadata, &layouts[0]);
+}
+
+TEST(size_64)
+{
+	fill_one_slice(_metadata, &layouts[1]);
+}
+
+TEST(size_128)
+{
+	fill_one_slice(_metadata, &layouts[2]);
+}
+
+TEST(size_1024)
+{
+	fill_one_slice(_metadata, &layouts[3]);
+}
+
+TEST(size_65536)
+{
+	fill_one_slice(_metadata, &layouts[4]);
+}
+
+TEST(metadata_bytes_per_object)
+{
+	size_t i;
+
+	EXPECT_EQ(4, FFMA_META_BYTES);
+	/* Header and slot words over the objects: at most 8 bytes each. */
+	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++)
+		EXPECT_LE(layouts[i].data_off - 256,
+			  8 * layouts[i].count + FFMA_PAGE_SIZE);
+}
+
+TEST(sizes_round_up_to_16)
+{
+	struct ffma *a = ffma_create(24);
+
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(32, ffma_object_size(a));
+	ffma_destroy(a);
+	a = ffma_create(1);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(16, ffma_object_size(a));
+	ffma_destroy(a);
+}
+
+TEST(bad_sizes)
+{
+	EXPECT_EQ(NULL, ffma_create(0));
+	EXPECT_EQ(NULL, ffma_create(FFMA_OBJECT_MAX + 1));
+}
+
+TEST(largest_object)
+{
+	struct ffma *a = ffma_create(FFMA_OBJECT_MAX);
+	char *p;
+
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(1, ffma_objects_per_slice(a));
+	p = ffma_alloc(a);
+	ASSERT_NE(NULL, p);
+	memset(p, 0x5a, FFMA_OBJECT_MAX);
+	ffma_free(p);
+	EXPECT_EQ(0, ffma_objects_inuse(a));
+	ffma_destroy(a);
+}
+
+TEST_HARNESS_MAIN
