@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ring_bench.c - well against rte_ring and ck_ring, side by side.
+ *
+ * Every case moves the same number of items from a producer pinned to
+ * CPU 0 to a consumer pinned to CPU 1, through a ring of RING_SLOTS slots.
+ * Runs are interleaved: each round runs every case on every peer, starting
+ * with a different peer each round, so drift in the machine's load hits
+ * all peers alike. The table holds the median of the rounds.
+ *
+ * Usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-c CASE] [-i PEER]
+ *                   [-o RST] [-v] [-s]
+ *   -r  rounds (5)                -t  target seconds per run (0.2)
+ *   -n  items per run (default: calibrated to -t on the fastest peer)
+ *   -c  only this case            -i  only this peer
+ *   -o  also write the table as a reStructuredText fragment
+ *   -v  print every run           -s  one thread, no timing: each selected
+ *                                     case once, for instruction counts
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ring_harness.h"
+
+#define MAX_ROUNDS	99
+#define CALIBRATE_ITEMS	(1u << 18)
+#define ITEMS_QUANTUM	4096u
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const struct ring_impl *const impls[] = {
+	&ring_impl_well, &ring_impl_dpdk, &ring_impl_ck,
+};
+#define NIMPLS	ARRAY_SIZE(impls)
+
+#define CASE(n, m, w, b)	{ .name = n, .multi = m, .words = w, .batch = b }
+static struct ring_case cases[] = {
+	CASE("spsc-8B-b1", false, 1, 1),   CASE("spsc-8B-b8", false, 1, 8),
+	CASE("spsc-8B-b32", false, 1, 32), CASE("spsc-64B-b1", false, 8, 1),
+	CASE("spsc-64B-b8", false, 8, 8),  CASE("spsc-64B-b32", false, 8, 32),
+	CASE("mpmc-8B-b1", true, 1, 1),    CASE("mpmc-8B-b8", true, 1, 8),
+	CASE("mpmc-8B-b32", true, 1, 32),  CASE("mpmc-64B-b1", true, 8, 1),
+	CASE("mpmc-64B-b8", true, 8, 8),   CASE("mpmc-64B-b32", true, 8, 32),
+};
+#define NCASES	ARRAY_SIZE(cases)
+
+struct options {
+	unsigned int rounds;
+	double seconds;
+	uint64_t items;
+	const char *only_case;
+	const char *only_impl;
+	const char *rst;
+	bool verbose;
+	bool serial;
+};
+
+/* Items per second of each round, then their median. */
+static double rates[NCASES][NIMPLS][MAX_ROUNDS];
+static double medians[NCASES][NIMPLS];
+
+static void usage(void)
+{
+	fputs("usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-c CASE] [-i PEER] [-o RST] [-v] [-s]\n",
+	      stderr);
+	exit(2);
+}
+
+static void parse(int argc, char **argv, struct options *o)
+{
+	int opt;
+
+	*o = (struct options){ .rounds = 5, .seconds = 0.2 };
+	while ((opt = getopt(argc, argv, "r:t:n:c:i:o:vs")) != -1) {
+		switch (opt) {
+		case 'r':
+			o->rounds = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			o->seconds = strtod(optarg, NULL);
+			break;
+		case 'n':
+			o->items = strtoull(optarg, NULL, 0);
+			break;
+		case 'c':
+			o->only_case = optarg;
+			break;
+		case 'i':
+			o->only_impl = optarg;
+			break;
+		case 'o':
+			o->rst = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 's':
+			o->serial = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || !o->rounds || o->rounds > MAX_ROUNDS ||
+	    o->seconds <= 0)
+		usage();
+}
+
+static bool selected(const char *only, const char *name)
+{
+	return !only || !strcmp(only, name);
+}
+
+/* One run of @c on @impl; exits when the consumer's sum is wrong. */
+static double run_once(const struct ring_impl *impl,
+		       const struct ring_case *c)
+{
+	uint64_t ns, sum;
+
+	if (impl->run(c, &ns, &sum))
+		exit(1);
+	if (sum != ring_expected_sum(c, c->items)) {
+		fprintf(stderr, "ring_bench: %s %s: sum %#llx, expected %#llx\n",
+			impl->name, c->name, (unsigned long long)sum,
+			(unsigned long long)ring_expected_sum(c, c->items));
+		exit(1);
+	}
+	return ns ? (double)c->items * 1e9 / (double)ns : 0;
+}
+
+/* Items for @c so that its fastest peer runs about @o->seconds. */
+static uint64_t calibrate(struct ring_case *c, const struct options *o)
+{
+	double best = 0;
+	uint64_t items;
+
+	c->items = CALIBRATE_ITEMS;
+	for (size_t i = 0; i < NIMPLS; i++) {
+		if (selected(o->only_impl, impls[i]->name)) {
+			double rate = run_once(impls[i], c);
+
+			best = rate > best ? rate : best;
+		}
+	}
+	items = (uint64_t)(best * o->seconds) / ITEMS_QUANTUM * ITEMS_QUANTUM;
+	return items > CALIBRATE_ITEMS ? items : CALIBRATE_ITEMS;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void report(unsigned int round, const struct ring_case *c,
+		   const struct ring_impl *impl, double items_per_s)
+{
+	fprintf(stderr, "round %u %-13s %-8s %llu items %.2f M/s\n",
+		round, c->name, impl->name, (unsigned long long)c->items,
+		items_per_s / 1e6);
+}
+
+static void measure(const struct options *o)
+{
+	for (size_t k = 0; k < NCASES; k++) {
+		if (!selected(o->only_case, cases[k].name))
+			continue;
+		if (o->items)
+			cases[k].items = o->items;
+		else
+			cases[k].items = calibrate(&cases[k], o);
+	}
+
+	for (unsigned int r = 0; r < o->rounds; r++) {
+		for (size_t k = 0; k < NCASES; k++) {
+			if (!selected(o->only_case, cases[k].name))
+				continue;
+			for (size_t j = 0; j < NIMPLS; j++) {
+				size_t i = (j + r) % NIMPLS;
+
+				if (!selected(o->only_impl, impls[i]->name))
+					continue;
+				rates[k][i][r] = run_once(impls[i], &cases[k]);
+				if (o->verbose)
+					report(r, &cases[k], impls[i],
+					       rates[k][i][r]);
+			}
+		}
+	}
+	for (size_t k = 0; k < NCASES; k++)
+		for (size_t i = 0; i < NIMPLS; i++)
+			medians[k][i] = median(rates[k][i], o->rounds);
+}
+
+/* "1.23" for a ratio, "-" when a peer did not run. */
+static void ratio(char *out, size_t len, double a, double b)
+{
+	if (a > 0 && b > 0)
+		snprintf(out, len, "%.2f", a / b);
+	else
+		snprintf(out, len, "-");
+}
+
+static void rate(char *out, size_t len, double v)
+{
+	if (v > 0)
+		snprintf(out, len, "%.1f", v / 1e6);
+	else
+		snprintf(out, len, "-");
+}
+
+/* Case, three rates in million items/s, two ratios. */
+static void row(FILE *f, const char *fmt, size_t k)
+{
+	char w[16], d[16], c[16], rd[16], rc[16];
+
+	rate(w, sizeof(w), medians[k][0]);
+	rate(d, sizeof(d), medians[k][1]);
+	rate(c, sizeof(c), medians[k][2]);
+	ratio(rd, sizeof(rd), medians[k][0], medians[k][1]);
+	ratio(rc, sizeof(rc), medians[k][0], medians[k][2]);
+	fprintf(f, fmt, cases[k].name, w, d, c, rd, rc);
+}
+
+static void cpu_model(char *out, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+
+	snprintf(out, len, "unknown CPU");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) || !colon)
+			continue;
+		snprintf(out, len, "%s", colon + 2);
+		out[strcspn(out, "\n")] = '\0';
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+static void print_table(const struct options *o)
+{
+	static const char fmt[] = "%-13s %10s %10s %10s %9s %9s\n";
+
+	printf("ring throughput, million items/s, median of %u rounds\n",
+	       o->rounds);
+	printf(fmt, "case", "well", "rte_ring", "ck_ring", "well/rte",
+	       "well/ck");
+	for (size_t k = 0; k < NCASES; k++)
+		if (selected(o->only_case, cases[k].name))
+			row(stdout, fmt, k);
+}
+
+static int write_rst(const struct options *o)
+{
+	static const char rule[] =
+		"   =============  ========  ========  ========  ========  ========\n";
+	static const char fmt[] = "   %-13s  %8s  %8s  %8s  %8s  %8s\n";
+	char model[128], date[32];
+	time_t now = time(NULL);
+	FILE *f = fopen(o->rst, "w");
+
+	if (!f) {
+		perror(o->rst);
+		return -1;
+	}
+	cpu_model(model, sizeof(model));
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+	fprintf(f, ".. table:: Million items per second, median of %u interleaved runs; from ``make bench``\n",
+		o->rounds);
+	fprintf(f, "   on %s, %ld CPUs (%s).\n\n", date,
+		sysconf(_SC_NPROCESSORS_ONLN), model);
+	fputs(rule, f);
+	fprintf(f, fmt, "case", "well", "rte_ring", "ck_ring", "well/rte",
+		"well/ck");
+	fputs(rule, f);
+	for (size_t k = 0; k < NCASES; k++)
+		if (selected(o->only_case, cases[k].name))
+			row(f, fmt, k);
+	fputs(rule, f);
+	return fclose(f) ? -1 : 0;
+}
+
+/* -s: each selected case once in one thread, checked, for valgrind. */
+static void serial(const struct options *o)
+{
+	for (size_t k = 0; k < NCASES; k++) {
+		struct ring_case *c = &cases[k];
+
+		if (!selected(o->only_case, c->name))
+			continue;
+		c->items = o->items ? o->items : CALIBRATE_ITEMS;
+		for (size_t i = 0; i < NIMPLS; i++) {
+			uint64_t sum;
+
+			if (!selected(o->only_impl, impls[i]->name))
+				continue;
+			if (impls[i]->serial(c, &sum))
+				exit(1);
+			if (sum != ring_expected_sum(c, c->items)) {
+				fprintf(stderr, "ring_bench: -s %s %s: bad sum\n",
+					impls[i]->name, c->name);
+				exit(1);
+			}
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	parse(argc, argv, &o);
+	if (o.serial) {
+		serial(&o);
+		return 0;
+	}
+	measure(&o);
+	print_table(&o);
+	if (o.rst && write_rst(&o))
+		return 1;
+	return 0;
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ring_harness.c - pinned producer/consumer threads, the clock and memory
+ * for the ring benchmarks.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ring_harness.h"
+
+static uint64_t ring_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Start @fn on @cpu only; a benchmark without its pinning is no use. */
+static void ring_spawn(pthread_t *thread, int cpu, void *(*fn)(void *),
+		       void *arg)
+{
+	pthread_attr_t attr;
+	cpu_set_t set;
+	int err;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_attr_init(&attr);
+	err = pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	if (!err)
+		err = pthread_create(thread, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		fprintf(stderr, "ring_bench: thread on CPU %d: %s\n", cpu,
+			strerror(err));
+		exit(1);
+	}
+}
+
+/**
+ * ring_pair() - run @producer on CPU 0 and @consumer on CPU 1, both on @ctx.
+ * @ctx: the run; its @c and @ring are set, the rest is filled here and by
+ *       the threads (ring_go(), ring_done()).
+ * @producer: the producer's thread function.
+ * @consumer: the consumer's thread function.
+ *
+ * Exits when a thread cannot be started on its CPU.
+ */
+void ring_pair(struct ring_ctx *ctx, void *(*producer)(void *),
+	       void *(*consumer)(void *))
+{
+	pthread_t prod, cons;
+
+	ctx->t0 = 0;
+	ctx->t1 = 0;
+	ctx->sum = 0;
+	pthread_barrier_init(&ctx->start, NULL, 2);
+	ring_spawn(&cons, RING_CPU_CONSUMER, consumer, ctx);
+	ring_spawn(&prod, RING_CPU_PRODUCER, producer, ctx);
+	pthread_join(prod, NULL);
+	pthread_join(cons, NULL);
+	pthread_barrier_destroy(&ctx->start);
+}
+
+/**
+ * ring_go() - wait for the other thread, then start the clock.
+ * @ctx: the run.
+ * @producer: true in the producer, which takes the start time.
+ */
+void ring_go(struct ring_ctx *ctx, bool producer)
+{
+	pthread_barrier_wait(&ctx->start);
+	if (producer)
+		ctx->t0 = ring_now_ns();
+}
+
+/**
+ * ring_done() - stop the clock: the consumer has read the last item.
+ * @ctx: the run.
+ */
+void ring_done(struct ring_ctx *ctx)
+{
+	ctx->t1 = ring_now_ns();
+}
+
+/**
+ * ring_alloc() - zeroed, page-aligned memory for a ring; exits on failure.
+ * @size: bytes.
+ *
+ * Return: the memory, to free().
+ */
+void *ring_alloc(size_t size)
+{
+	size_t rounded = (size + 4095) & ~(size_t)4095;
+	void *mem = aligned_alloc(4096, rounded);
+
+	if (!mem) {
+		fprintf(stderr, "ring_bench: out of memory (%zu bytes)\n", size);
+		exit(1);
+	}
+	memset(mem, 0, rounded);
+	return mem;
+}
+
+/**
+ * ring_expected_sum() - the consumer's sum after @items items of case @c.
+ * @c: the case (its item size).
+ * @items: items moved, numbered from 0.
+ *
+ * Item i holds words i, i + 1, ... i + words - 1 (ring_item_fill()).
+ *
+ * Return: the sum, modulo 2^64.
+ */
+uint64_t ring_expected_sum(const struct ring_case *c, uint64_t items)
+{
+	uint64_t w = c->words;
+	uint64_t seqs = items % 2 ? items * ((items - 1) / 2) :
+				    (items / 2) * (items - 1);
+
+	return w * seqs + items * (w * (w - 1) / 2);
+}
