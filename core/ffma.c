@@ -2,9 +2,10 @@
 /*
  * ffma.c - fixed-size objects from 2 MiB slices.
  *
- * The owner allocates from its current slice: the most recently freed slot
- * first (a LIFO list threaded through the slot words), then slots never
- * used (a bump index). When the current slice has neither, the owner takes
+ * The owner allocates from its current slice: the most recently freed
+ * object first (a LIFO list linked through the first word of each free
+ * object), then objects never used (a bump pointer). When the current
+ * slice has neither, the owner takes
  * back the objects other threads freed, then moves on to a slice that has
  * free slots (the partial list), then to an empty slice from the cache.
  * Slices without free slots wait on the full list; a slice that becomes
@@ -22,14 +23,10 @@
  */
 #include "ffma_slice.h"
 
-/* Index of an object: offset times a reciprocal, exact below 2^21. */
-#define FFMA_RECIP_SHIFT	42
-
 /**
  * struct ffma - an allocator of objects of one size.
  * @self: owner token (well_self() of the owner), 0 while disowned.
  * @size: bytes per object, a multiple of FFMA_OBJECT_MIN.
- * @recip: ceil(2^42 / @size): offset * @recip >> 42 == offset / @size.
  * @data_off: offset of the first object in a slice, page-aligned.
  * @count: objects per slice.
  * @cur: slice the owner allocates from, NULL before the first alloc.
@@ -46,7 +43,6 @@
 struct ffma {
 	struct well_atomic self;
 	size_t size;
-	size_t recip;
 	uint32_t data_off;
 	uint32_t count;
 	WELL_LINE_ALIGNED struct ffma_slice *cur;
@@ -59,10 +55,10 @@ struct ffma {
 
 WELL_STATIC_ASSERT(sizeof(struct ffma) <= FFMA_PAGE_SIZE,
 		   "an allocator fits in one page");
-WELL_STATIC_ASSERT(sizeof(struct ffma_slice) + FFMA_META_BYTES <=
-		   FFMA_PAGE_SIZE, "a slice header leaves room for slots");
-WELL_STATIC_ASSERT(sizeof(((struct ffma_slice *)0)->slot[0]) ==
-		   FFMA_META_BYTES, "one slot word per object");
+WELL_STATIC_ASSERT(sizeof(struct ffma_slice) <= 2 * WELL_LINE,
+		   "a slice header takes two cache lines");
+WELL_STATIC_ASSERT(sizeof(void *) <= FFMA_OBJECT_MIN,
+		   "a free object holds the free-list link");
 
 static inline void ffma_add(struct well_atomic *counter, size_t delta)
 {
@@ -91,17 +87,17 @@ static void ffma_list_del(struct ffma_slice **head, struct ffma_slice *s)
 
 /*
  * Objects per slice for @size: the most that fit after the header and
- * their slot words, with the objects starting on a page boundary.
+ * their metadata bits, with the objects starting on a page boundary.
  */
 static uint32_t ffma_layout(size_t size, uint32_t *data_off)
 {
 	size_t hdr = sizeof(struct ffma_slice);
-	size_t n = (FFMA_SLICE_SIZE - hdr) / (size + FFMA_META_BYTES);
+	size_t n = (FFMA_SLICE_SIZE - hdr) * 8 / (size * 8 + FFMA_META_BITS);
 	size_t off;
 
 	for (;;) {
-		off = (hdr + n * FFMA_META_BYTES + FFMA_PAGE_SIZE - 1) &
-		      ~(FFMA_PAGE_SIZE - 1);
+		off = (hdr + (n * FFMA_META_BITS + 63) / 64 * 8 +
+		       FFMA_PAGE_SIZE - 1) & ~(FFMA_PAGE_SIZE - 1);
 		if (off + n * size <= FFMA_SLICE_SIZE)
 			break;
 		n--;
@@ -131,7 +127,6 @@ struct ffma *ffma_create(size_t object_size)
 	if (!ffma)
 		return NULL;
 	ffma->size = size;
-	ffma->recip = (((size_t)1 << FFMA_RECIP_SHIFT) + size - 1) / size;
 	ffma->count = ffma_layout(size, &ffma->data_off);
 	ffma->cur = NULL;
 	ffma->partial = NULL;
@@ -175,27 +170,76 @@ void ffma_destroy(struct ffma *ffma)
 	ffma_pages_free(ffma, FFMA_PAGE_SIZE);
 }
 
-static inline void *ffma_take(struct ffma *ffma, struct ffma_slice *s,
-			      uint32_t idx)
-{
 #ifdef FFMA_DEBUG
-	s->slot[idx] = FFMA_INUSE;
+static size_t ffma_index(struct ffma *ffma, struct ffma_slice *s,
+			 const void *ptr)
+{
+	return ((const char *)ptr - (const char *)s - ffma->data_off) /
+	       ffma->size;
+}
+
+/* Whether @ptr is the start of an object @s has handed out. */
+static bool ffma_is_object(struct ffma *ffma, struct ffma_slice *s,
+			   const void *ptr)
+{
+	const char *p = ptr, *data = (const char *)s + ffma->data_off;
+
+	return p >= data && p < s->bump && !((p - data) % ffma->size);
+}
+
+static bool ffma_bit(struct ffma_slice *s, size_t idx)
+{
+	return s->used[idx / 64] >> (idx % 64) & 1;
+}
+
+static void ffma_flip(struct ffma_slice *s, size_t idx)
+{
+	s->used[idx / 64] ^= (uint64_t)1 << (idx % 64);
+}
+
+/*
+ * @p comes off the free list: it must be free, and the link it holds must
+ * be a free object or NULL; a write after free shows up here.
+ */
+static bool ffma_check_alloc(struct ffma *ffma, struct ffma_slice *s,
+			     char *p)
+{
+	char *next = *(char **)p;
+
+	if (ffma_bit(s, ffma_index(ffma, s, p)) ||
+	    (next && (!ffma_is_object(ffma, s, next) ||
+		      ffma_bit(s, ffma_index(ffma, s, next))))) {
+		ffma_report("ffma_alloc: free list corrupted (write after free?)",
+			    p);
+		return false;
+	}
+	return true;
+}
+#endif
+
+/* An object from @s, NULL when it has no free one. */
+static inline void *ffma_pop(struct ffma *ffma, struct ffma_slice *s)
+{
+	char *p = s->free;
+
+	if (p) {
+#ifdef FFMA_DEBUG
+		if (!ffma_check_alloc(ffma, s, p))
+			return NULL;
+#endif
+		s->free = *(char **)p;
+	} else if (s->bump != s->end) {
+		p = s->bump;
+		s->bump = p + ffma->size;
+	} else {
+		return NULL;
+	}
+#ifdef FFMA_DEBUG
+	ffma_flip(s, ffma_index(ffma, s, p));
 #endif
 	ffma_add(&s->inuse, 1);
 	ffma_add(&ffma->inuse, 1);
-	return (char *)s + ffma->data_off + (size_t)idx * ffma->size;
-}
-
-/* A free slot of @s, FFMA_NONE when it has none. */
-static inline uint32_t ffma_slot_pop(struct ffma *ffma, struct ffma_slice *s)
-{
-	uint32_t idx = s->free_head;
-
-	if (idx != FFMA_NONE)
-		s->free_head = s->slot[idx];
-	else if (s->bump < ffma->count)
-		idx = s->bump++;
-	return idx;
+	return p;
 }
 
 /*
@@ -215,19 +259,17 @@ static void ffma_slice_changed(struct ffma *ffma, struct ffma_slice *s,
 #ifdef FFMA_DEBUG
 /* Whether @ptr may be freed into @s; reports and says no otherwise. */
 static bool ffma_check_free(struct ffma *ffma, struct ffma_slice *s,
-			    const void *ptr, uint32_t idx)
+			    const void *ptr)
 {
-	size_t off = (const char *)ptr - (const char *)s;
-
-	if (off < ffma->data_off || idx >= s->bump ||
-	    (off - ffma->data_off) % ffma->size) {
+	if (!ffma_is_object(ffma, s, ptr)) {
 		ffma_report("ffma_free: not the start of an object", ptr);
 		return false;
 	}
-	if (s->slot[idx] != FFMA_INUSE) {
+	if (!ffma_bit(s, ffma_index(ffma, s, ptr))) {
 		ffma_report("ffma_free: double free", ptr);
 		return false;
 	}
+	ffma_flip(s, ffma_index(ffma, s, ptr));
 	return true;
 }
 #endif
@@ -236,16 +278,14 @@ static bool ffma_check_free(struct ffma *ffma, struct ffma_slice *s,
 static inline bool ffma_free_local(struct ffma *ffma, struct ffma_slice *s,
 				   void *ptr)
 {
-	size_t off = (char *)ptr - (char *)s - ffma->data_off;
-	uint32_t idx = (off * ffma->recip) >> FFMA_RECIP_SHIFT;
 	size_t n;
 
 #ifdef FFMA_DEBUG
-	if (!ffma_check_free(ffma, s, ptr, idx))
+	if (!ffma_check_free(ffma, s, ptr))
 		return false;
 #endif
-	s->slot[idx] = s->free_head;
-	s->free_head = idx;
+	*(char **)ptr = s->free;
+	s->free = ptr;
 	n = well_load_relaxed(&s->inuse) - 1;
 	well_store_relaxed(&s->inuse, n);
 	ffma_add(&ffma->inuse, -1);
@@ -286,22 +326,31 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	s->object_size = ffma->size;
 	s->prev = NULL;
 	s->next = NULL;
-	s->free_head = FFMA_NONE;
-	s->bump = 0;
+	s->free = NULL;
+	s->bump = (char *)s + ffma->data_off;
+	s->end = s->bump + (size_t)ffma->count * ffma->size;
 	well_store_relaxed(&s->inuse, 0);
+#ifdef FFMA_DEBUG
+	{
+		size_t i;
+
+		for (i = 0; i < (ffma->count + 63) / 64; i++)
+			s->used[i] = 0;
+	}
+#endif
 	ffma_add(&ffma->slices, 1);
 }
 
-static void *ffma_alloc_slow(struct ffma *ffma)
+static WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 {
 	struct ffma_slice *s = ffma->cur;
-	uint32_t idx;
+	void *p;
 
 	ffma_collect(ffma);
 	if (s) {
-		idx = ffma_slot_pop(ffma, s);
-		if (idx != FFMA_NONE)
-			return ffma_take(ffma, s, idx);
+		p = ffma_pop(ffma, s);
+		if (p)
+			return p;
 		ffma_list_add(&ffma->full, s);
 	}
 	s = ffma->partial;
@@ -316,14 +365,14 @@ static void *ffma_alloc_slow(struct ffma *ffma)
 		ffma_slice_init(ffma, s);
 	}
 	ffma->cur = s;
-	return ffma_take(ffma, s, ffma_slot_pop(ffma, s));
+	return ffma_pop(ffma, s);
 }
 
 /**
  * ffma_alloc() - an object from an allocator.
  * @ffma: an allocator the calling thread (or CPU) owns.
  *
- * O(1): most recently freed slot of the current slice first.
+ * O(1): the most recently freed object of the current slice first.
  *
  * Return: the object, aligned to FFMA_OBJECT_MIN (to its size for powers
  * of two up to FFMA_PAGE_SIZE), contents undefined; NULL when no memory
@@ -332,7 +381,7 @@ static void *ffma_alloc_slow(struct ffma *ffma)
 void *ffma_alloc(struct ffma *ffma)
 {
 	struct ffma_slice *s = ffma->cur;
-	uint32_t idx;
+	void *p;
 
 #ifdef FFMA_DEBUG
 	if (well_load_relaxed(&ffma->self) != well_self()) {
@@ -342,9 +391,9 @@ void *ffma_alloc(struct ffma *ffma)
 	}
 #endif
 	if (WELL_LIKELY(s)) {
-		idx = ffma_slot_pop(ffma, s);
-		if (WELL_LIKELY(idx != FFMA_NONE))
-			return ffma_take(ffma, s, idx);
+		p = ffma_pop(ffma, s);
+		if (WELL_LIKELY(p))
+			return p;
 	}
 	return ffma_alloc_slow(ffma);
 }
@@ -377,7 +426,7 @@ static struct ffma *ffma_check_slice(struct ffma_slice *s, const void *ptr)
  * ffma_free() - give an object back to its allocator.
  * @ptr: an object from ffma_alloc(), or NULL.
  *
- * Any thread may call it. The owner puts the slot first in line for reuse;
+ * Any thread may call it. The owner puts the object first in line for reuse;
  * another thread pushes the object onto the owner's lock-free stack of
  * remote frees. Debug builds report double frees and foreign pointers.
  */
@@ -460,7 +509,7 @@ size_t ffma_objects_per_slice(const struct ffma *ffma)
  * ffma_data_offset() - offset of the first object in each slice.
  * @ffma: the allocator.
  *
- * Return: a multiple of FFMA_PAGE_SIZE; header and slot words come before.
+ * Return: a multiple of FFMA_PAGE_SIZE; the header comes before.
  */
 size_t ffma_data_offset(const struct ffma *ffma)
 {

@@ -4,9 +4,9 @@
  *
  * An allocator (struct ffma) hands out objects of one size from slices:
  * 2 MiB blocks aligned to their size (a huge page where one is to be had).
- * A slice starts with its header and one 4-byte word of metadata per slot;
- * the objects follow, from a page-aligned offset. The slice of any object
- * is its address with the low 21 bits cleared.
+ * A slice starts with its header; the objects follow, from a page-aligned
+ * offset. The slice of any object is its address with the low 21 bits
+ * cleared.
  *
  * An allocator has one owner: the thread (user space) or CPU (kernel) that
  * created or adopted it. Only the owner calls ffma_alloc(); any thread may
@@ -29,8 +29,16 @@
 #define FFMA_OBJECT_MIN		((size_t)16)
 /* Largest object ffma_create() accepts: one per slice. */
 #define FFMA_OBJECT_MAX		(FFMA_SLICE_SIZE / 2)
-/* Metadata bytes per object: one slot word. */
-#define FFMA_META_BYTES		4
+/*
+ * Metadata bits per object outside the object: none. A free object holds
+ * the free-list link in its first word; debug builds (FFMA_DEBUG) add one
+ * in-use bit per object after the slice header.
+ */
+#ifdef FFMA_DEBUG
+#define FFMA_META_BITS		1
+#else
+#define FFMA_META_BITS		0
+#endif
 /* Empty slices each node's cache keeps before giving them back. */
 #define FFMA_CACHE_SLICES	32
 /* Nodes with a cache of their own; higher node ids share them modulo. */

@@ -8,25 +8,19 @@
 
 #include "ffma.h"
 
-/*
- * Slot word of a free slot with no successor, and (FFMA_DEBUG) of a slot
- * in use.
- */
-#define FFMA_NONE	((uint32_t)-1)
-#define FFMA_INUSE	((uint32_t)-2)
-
 /**
- * struct ffma_slice - header of a slice; the slot words follow it.
+ * struct ffma_slice - header of a slice, at its start.
  * @owner: allocator the slice belongs to; NULL while it sits in a cache.
  * @object_size: bytes per object, for ffma_usable_size().
  * @node: NUMA node the memory was asked from.
  * @prev: previous slice on the owner's partial or full list.
  * @next: next slice on that list.
- * @free_head: most recently freed slot, FFMA_NONE when there is none.
- * @bump: slots from here on have never been handed out.
+ * @free: most recently freed object; each free object's first word links
+ *        to the one freed before it, NULL ends the list.
+ * @bump: objects from here on have never been handed out.
+ * @end: end of the last object.
  * @inuse: objects of this slice in use (owner writes, anyone reads).
- * @slot: one word per object: the next free slot while the slot is free,
- *        FFMA_INUSE (debug builds) while it is in use.
+ * @used: debug builds (FFMA_DEBUG): one bit per object, set while in use.
  *
  * The first cache line is read by every thread that frees into the slice;
  * the second is written by the owner on each alloc and free.
@@ -37,10 +31,13 @@ struct ffma_slice {
 	int node;
 	WELL_LINE_ALIGNED struct ffma_slice *prev;
 	struct ffma_slice *next;
-	uint32_t free_head;
-	uint32_t bump;
+	char *free;
+	char *bump;
+	char *end;
 	struct well_atomic inuse;
-	WELL_LINE_ALIGNED uint32_t slot[];
+#ifdef FFMA_DEBUG
+	WELL_LINE_ALIGNED uint64_t used[];
+#endif
 };
 
 static inline struct ffma_slice *ffma_slice_of(const void *ptr)

@@ -78,6 +78,8 @@ static inline bool well_cas_acq_rel(struct well_atomic *a, size_t *expected,
 
 /* --- for core/ffma --- */
 
+#define WELL_NOINLINE			noinline
+
 /*
  * A nonzero token naming the running CPU. The caller keeps preemption
  * disabled for as long as the answer must stay true.
@@ -137,6 +139,8 @@ static inline bool well_cas_acq_rel(struct well_atomic *a, size_t *expected,
 }
 
 /* --- for core/ffma --- */
+
+#define WELL_NOINLINE			__attribute__((__noinline__))
 
 /*
  * A nonzero token naming the running thread: its thread pointer. A thread

@@ -102,6 +102,17 @@ static void do_slice_back_in_cache(void)
 	ffma_free(p);
 }
 
+static void do_write_after_free(void)
+{
+	struct ffma *a = ffma_create(64);
+	char **p = ffma_alloc(a), **q = ffma_alloc(a);
+
+	ffma_free(p);
+	ffma_free(q);
+	*q = (char *)q + 8;
+	ffma_alloc(a);
+}
+
 static void *free_twice(void *p)
 {
 	ffma_free(p);
@@ -196,6 +207,12 @@ TEST(slice_back_in_cache)
 {
 	expect_report(_metadata, do_slice_back_in_cache,
 		      "ffma_free: pointer into a free slice");
+}
+
+TEST(write_after_free)
+{
+	expect_report(_metadata, do_write_after_free,
+		      "ffma_alloc: free list corrupted");
 }
 
 TEST(alloc_by_non_owner)

@@ -2,14 +2,15 @@
 /*
  * ffma slice layout: objects per slice, page-aligned data, objects found
  * by masking, and metadata per object, for 16, 64, 128, 1024 and 65536
- * bytes.
+ * bytes. The counts are those of the release build: a one-page header,
+ * then objects up to the end of the 2 MiB slice.
  */
 #include <stdint.h>
 #include <string.h>
 #include "kselftest_harness.h"
 #include "ffma.h"
 
-/* Header (two 128-byte lines) + 4-byte slot words, then the objects. */
+/* (2 MiB - 4 KiB header page) / size objects, from offset 4 KiB. */
 struct layout {
 	size_t size;
 	size_t count;
@@ -17,10 +18,10 @@ struct layout {
 };
 
 static const struct layout layouts[] = {
-	{ 16, 104704, 421888 },
-	{ 64, 30784, 126976 },
-	{ 128, 15872, 65536 },
-	{ 1024, 2036, 12288 },
+	{ 16, 130816, 4096 },
+	{ 64, 32704, 4096 },
+	{ 128, 16352, 4096 },
+	{ 1024, 2044, 4096 },
 	{ 65536, 31, 4096 },
 };
 
@@ -42,8 +43,8 @@ static void fill_one_slice(struct __test_metadata *_metadata,
 	EXPECT_EQ(l->count, ffma_objects_per_slice(a));
 	EXPECT_EQ(l->data_off, ffma_data_offset(a));
 	EXPECT_EQ(0, ffma_data_offset(a) % FFMA_PAGE_SIZE);
-	/* Slot words fit before the data; objects fit after it. */
-	EXPECT_GE(l->data_off, 256 + FFMA_META_BYTES * l->count);
+	/* Header and metadata bits fit before the data; objects after. */
+	EXPECT_GE(l->data_off, 256 + (FFMA_META_BITS * l->count + 7) / 8);
 	EXPECT_LE(l->data_off + l->count * l->size, FFMA_SLICE_SIZE);
 	EXPECT_EQ(0, ffma_slices_inuse(a));
 
@@ -104,13 +105,15 @@ TEST(size_65536)
 
 TEST(metadata_bytes_per_object)
 {
-	size_t i;
+	struct ffma *a = ffma_create(16);
 
-	EXPECT_EQ(4, FFMA_META_BYTES);
-	/* Header and slot words over the objects: at most 8 bytes each. */
-	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++)
-		EXPECT_LE(layouts[i].data_off - 256,
-			  8 * layouts[i].count + FFMA_PAGE_SIZE);
+	ASSERT_NE(NULL, a);
+	/* Nothing per object outside it; one page of header per slice. */
+	EXPECT_EQ(0, FFMA_META_BITS);
+	EXPECT_EQ(FFMA_PAGE_SIZE, ffma_data_offset(a));
+	EXPECT_EQ(FFMA_SLICE_SIZE,
+		  ffma_data_offset(a) + 16 * ffma_objects_per_slice(a));
+	ffma_destroy(a);
 }
 
 TEST(sizes_round_up_to_16)
