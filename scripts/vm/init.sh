@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# /init of the test VM (busybox). Prints TAP on the serial console:
+#   well_test.ko's own lines (copied from the kernel log), then, when
+#   well.ko is there, the test programs of /tests with it loaded and the
+#   insmod/rmmod leak cycles, then the taint check.
+# Run mode (/cmd exists): loads well.ko and runs that command instead.
+# Leaves through isa-debug-exit: 0 when all passed (qemu exits 1), else 1
+# (qemu exits 3). Lines starting "@@vm" are for scripts/vm/run.sh.
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+
+n=0
+failed=0
+tap() {	# STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+leave() {	# CODE
+	sync
+	printf "\\$(printf %03o "$1")" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+	echo "@@vm isa-debug-exit did not stop the VM"
+	poweroff -f
+}
+
+taint_check() {
+	t=$(cat /proc/sys/kernel/tainted)
+	# D (128): an oops happened; W (512): a WARN fired.
+	tap $((t & 640)) "kernel not tainted D or W (tainted=$t)"
+}
+
+# The kernel log lines of well_test.ko: TAP kept, the rest as comments.
+# When init fails, busybox insmod tries a second syscall: keep one run.
+module_tap() {
+	dmesg | sed -n 's/^.*well_test: //p' | awk '
+		/^loaded\.$/ && runs++ { exit }
+		/^(not )?ok [0-9]/ || /^#/ { print; next }
+		{ print "# " $0 }'
+}
+
+test_module() {
+	echo "# === well_test.ko (core/well.c in the kernel)"
+	insmod /lib/modules/well_test.ko
+	rc=$?
+	out=$(module_tap)
+	echo "$out"
+	failed=$((failed + $(echo "$out" | grep -c '^not ok')))
+	tap $rc "well_test.ko init returned $rc"
+	[ $rc = 0 ] && rmmod well_test
+}
+
+run_tests() {
+	for t in /tests/*; do
+		[ -x "$t" ] || continue
+		echo "# === ${t##*/}"
+		timeout 300 "$t" > /tmp/out 2>&1
+		rc=$?
+		cat /tmp/out
+		f=$(grep -c '^not ok' /tmp/out)
+		failed=$((failed + f))
+		if [ $rc != 0 ] && [ "$f" = 0 ]; then
+			tap 1 "${t##*/} exited with status $rc"
+		fi
+	done
+}
+
+run_command() {
+	[ -e /lib/modules/well.ko ] && insmod /lib/modules/well.ko
+	echo "@@vm run begin"
+	sh /cmd
+	rc=$?
+	echo "@@vm run end $rc"
+	echo "# tainted=$(cat /proc/sys/kernel/tainted)"
+	leave $((rc != 0))
+}
+
+uptime() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+echo "@@vm begin $(uname -r) uptime=$(uptime)"
+[ -e /cmd ] && run_command
+test_module
+if [ -e /lib/modules/well.ko ]; then
+	insmod /lib/modules/well.ko
+	tap $? "insmod well.ko"
+	run_tests
+	rmmod well
+	tap $? "rmmod well"
+	well-leak /lib/modules/well.ko
+	rc=$?
+	[ $rc = 0 ] || failed=$((failed + 1))
+else
+	echo "# well.ko not built: only well_test.ko ran"
+	run_tests
+fi
+taint_check
+if [ $failed != 0 ]; then
+	echo "# $failed failed; kernel log:"
+	dmesg | sed 's/^/# /'
+fi
+echo "@@vm end uptime=$(uptime)"
+leave $((failed != 0))

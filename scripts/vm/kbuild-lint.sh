@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# The modules' compiler and sparse lint, as TAP: a fresh build with W=1,
+# then sparse over every module source (C=2). Each is "ok" only with no
+# warning at all.
+# Usage: kbuild-lint.sh KDIR KSFT_DIR WORKDIR   (from the source tree)
+set -u
+kdir=$1
+ksft=$2
+work=$3
+n=0
+failed=0
+
+tap() {	# LOG DESCRIPTION: ok when LOG has no warning or error
+	n=$((n + 1))
+	if grep -Eq 'warning:|error:|WARNING|ERROR|Error [0-9]' "$1"; then
+		echo "not ok $n - $2"
+		sed 's/^/# /' "$1"
+		failed=1
+	else
+		echo "ok $n - $2"
+	fi
+}
+
+rm -rf "$work"
+mkdir -p "$work"
+rsync -a --include='*/' --include='*.[chS]' --include=Kbuild --exclude='*' \
+	$(ls -d Kbuild kmod core include 2>/dev/null) "$work/"
+# BTF needs vmlinux, absent from header packages: its notice is no warning.
+make -C "$kdir" M="$work" KSFT_DIR="$ksft" W=1 modules 2>&1 |
+	grep -v 'Skipping BTF generation' > "$work/w1.log"
+tap "$work/w1.log" "kmod: W=1 build without warnings"
+make -C "$kdir" M="$work" KSFT_DIR="$ksft" C=2 modules 2>&1 |
+	grep -v 'Skipping BTF generation' > "$work/sparse.log"
+tap "$work/sparse.log" "kmod: sparse (C=2) without warnings"
+exit $failed

@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# Boot a kernel with an initramfs from scripts/vm/mkinitramfs.sh under qemu
+# (TCG, 2 vCPUs) and bring its results back from the serial console.
+# Test mode: prints the guest's TAP lines numbered in one sequence, and
+#   fails unless the guest left through isa-debug-exit with success (qemu
+#   status 1). A panic (status 0), a timeout or a missing end mark is one
+#   more "not ok" line.
+# Run mode (-r): prints the command's output; exits with its status.
+# Usage: run.sh [-t SECONDS] [-r] -k KERNEL -i INITRAMFS
+set -u
+limit=540
+runmode=0
+kernel=""
+initrd=""
+while getopts t:rk:i: opt; do
+	case $opt in
+	t) limit=$OPTARG ;;
+	r) runmode=1 ;;
+	k) kernel=$OPTARG ;;
+	i) initrd=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+if [ -z "$kernel" ] || [ -z "$initrd" ]; then
+	echo "usage: $0 [-t SECONDS] [-r] -k KERNEL -i INITRAMFS" >&2
+	exit 2
+fi
+
+raw=$(mktemp)
+log=$(mktemp)
+trap 'rm -f "$raw" "$log"' EXIT
+start=$(date +%s)
+timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg,thread=multi -smp 2 \
+	-m 1G -nographic -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1" \
+	< /dev/null > "$raw" 2>&1
+rc=$?
+elapsed=$(($(date +%s) - start))
+tr -d '\r' < "$raw" > "$log"
+
+# Why the VM did not finish cleanly, or nothing.
+problem=""
+case $rc in
+1|3) ;;
+0) problem="kernel panic or reboot (qemu status 0)" ;;
+124|137) problem="timed out after $limit s" ;;
+*) problem="qemu failed with status $rc" ;;
+esac
+[ -z "$problem" ] && ! grep -q '^@@vm \(end\|run end\)' "$log" &&
+	problem="the guest stopped before its end mark"
+
+uptime_at() {	# MARK: guest uptime printed with it
+	sed -n "s/^@@vm $1 .*uptime=\([0-9.]*\).*/\1/p" "$log" | head -n 1
+}
+
+if [ $runmode = 1 ]; then
+	sed -n '/^@@vm run begin/,/^@@vm run end/p' "$log" | sed '1d;$d'
+	status=$(sed -n 's/^@@vm run end \([0-9]*\).*/\1/p' "$log")
+	grep '^# tainted=' "$log"
+	if [ -n "$problem" ] || [ -z "$status" ]; then
+		echo "vm: ${problem:-no exit status from the command}" >&2
+		tail -n 60 "$log" | sed 's/^/# /' >&2
+		exit 1
+	fi
+	exit "$status"
+fi
+
+out=$(awk '
+	/^(not )?ok [0-9]/ {
+		k++
+		sub(/ok [0-9]+/, "ok " k)
+		print
+		next
+	}
+	/^#/ { print }
+	END { print k + 0 > "/dev/stderr" }' "$log" 2>"$raw")
+count=$(cat "$raw")
+[ -n "$out" ] && echo "$out"
+if [ -n "$problem" ]; then
+	count=$((count + 1))
+	echo "not ok $count - vm: $problem"
+	echo "# last lines of the serial console:"
+	tail -n 80 "$log" | sed 's/^/# /'
+fi
+echo "1..$count"
+echo "# vm: $(sed -n 's/^@@vm begin \([^ ]*\).*/\1/p' "$log") booted in" \
+	"$(uptime_at begin) s, done at $(uptime_at end) s (guest uptime);" \
+	"qemu ran $elapsed s"
+[ -z "$problem" ] && [ $rc = 1 ] && ! echo "$out" | grep -q '^not ok'
