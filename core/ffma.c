@@ -23,6 +23,13 @@
  */
 #include "ffma_slice.h"
 
+/*
+ * Bump allocation stops at each boundary of this many bytes to take back
+ * remote frees first: objects freed by other threads are reused while
+ * still in cache, instead of the owner walking through fresh memory.
+ */
+#define FFMA_SPAN	((uintptr_t)65536)
+
 /**
  * struct ffma - an allocator of objects of one size.
  * @self: owner token (well_self() of the owner), 0 while disowned.
@@ -217,8 +224,13 @@ static bool ffma_check_alloc(struct ffma *ffma, struct ffma_slice *s,
 }
 #endif
 
-/* An object from @s, NULL when it has no free one. */
-static inline void *ffma_pop(struct ffma *ffma, struct ffma_slice *s)
+/*
+ * An object from @s, NULL when it has no free one or, with @span_stop,
+ * when the bump pointer enters a new FFMA_SPAN: the caller then looks for
+ * remote frees before it touches fresh memory.
+ */
+static inline void *ffma_pop(struct ffma *ffma, struct ffma_slice *s,
+			     bool span_stop)
 {
 	char *p = s->free;
 
@@ -228,7 +240,9 @@ static inline void *ffma_pop(struct ffma *ffma, struct ffma_slice *s)
 			return NULL;
 #endif
 		s->free = *(char **)p;
-	} else if (s->bump != s->end) {
+	} else if (s->bump != s->end &&
+		   !(span_stop &&
+		     ((uintptr_t)s->bump & (FFMA_SPAN - 1)) < ffma->size)) {
 		p = s->bump;
 		s->bump = p + ffma->size;
 	} else {
@@ -348,7 +362,7 @@ static WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 
 	ffma_collect(ffma);
 	if (s) {
-		p = ffma_pop(ffma, s);
+		p = ffma_pop(ffma, s, false);
 		if (p)
 			return p;
 		ffma_list_add(&ffma->full, s);
@@ -365,7 +379,7 @@ static WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 		ffma_slice_init(ffma, s);
 	}
 	ffma->cur = s;
-	return ffma_pop(ffma, s);
+	return ffma_pop(ffma, s, false);
 }
 
 /**
@@ -391,7 +405,7 @@ void *ffma_alloc(struct ffma *ffma)
 	}
 #endif
 	if (WELL_LIKELY(s)) {
-		p = ffma_pop(ffma, s);
+		p = ffma_pop(ffma, s, true);
 		if (WELL_LIKELY(p))
 			return p;
 	}
