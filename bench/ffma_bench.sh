@@ -31,12 +31,14 @@ function rule(w, cols,    i, s) {
 	s = ""
 	for (i = 1; i <= cols; i++)
 		s = s sprintf("%-*s ", w, substr("==================", 1, w))
+	sub(/ +$/, "", s)
 	print s
 }
 function row(w, cols, c,    i, s) {
 	s = ""
 	for (i = 1; i <= cols; i++)
 		s = s sprintf("%-*s ", w, c[i])
+	sub(/ +$/, "", s)
 	print s
 }
 END {
