@@ -62,9 +62,9 @@ run_tests() {
 	for t in /tests/*; do
 		[ -x "$t" ] || continue
 		echo "# === ${t##*/}"
-		timeout 300 "$t" > /tmp/out 2>&1
-		rc=$?
-		cat /tmp/out
+		# Through tee, so what a test printed before a crash is seen.
+		{ timeout 300 "$t" 2>&1; echo $? > /tmp/rc; } | tee /tmp/out
+		rc=$(cat /tmp/rc)
 		f=$(grep -c '^not ok' /tmp/out)
 		failed=$((failed + f))
 		if [ $rc != 0 ] && [ "$f" = 0 ]; then

@@ -60,7 +60,8 @@ kb() {	# TAG FIELD
 grows() {	# FIELD LIMIT_KB SIGN: 0 unless both windows moved past the limit
 	ab=$(($3 * ($(kb B "$1") - $(kb A "$1"))))
 	bc=$(($3 * ($(kb C "$1") - $(kb B "$1"))))
-	echo "# $1: window 1 $ab kB, window 2 $bc kB (limit $2 kB each)"
+	[ "$3" = 1 ] && how=grew || how=shrank
+	echo "# $1 $how by $ab kB, then $bc kB (limit $2 kB each)"
 	[ $ab -gt "$2" ] && [ $bc -gt "$2" ] && return 1
 	return 0
 }
