@@ -142,7 +142,7 @@ TEST(init_puts_every_block_on_tx)
 	ASSERT_EQ(0, well_params(16, 8, &w));
 	ASSERT_EQ(sizeof(mem), well_size(&w));
 	ASSERT_EQ(0, well_init(&w, mem));
-	EXPECT_EQ(mem, w.mem);
+	EXPECT_EQ((void *)mem, w.mem);
 	EXPECT_EQ(8, well_peek(&w.tx));
 	EXPECT_EQ(0, well_peek(&w.rx));
 	well_deinit(&w);

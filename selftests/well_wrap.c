@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Block addresses: reservations that run off the end wrap to block 0. */
+#include <stdint.h>
+#include <string.h>
+#include "kselftest_harness.h"
+#include "well.h"
+
+#define BLK_SIZE	16
+#define BLK_COUNT	8
+
+FIXTURE(ring) {
+	struct well w;
+	uint64_t mem[BLK_SIZE * BLK_COUNT / sizeof(uint64_t)];
+};
+
+FIXTURE_SETUP(ring)
+{
+	ASSERT_EQ(0, well_params(BLK_SIZE, BLK_COUNT, &self->w));
+	ASSERT_EQ(sizeof(self->mem), well_size(&self->w));
+	ASSERT_EQ(0, well_init(&self->w, self->mem));
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	well_deinit(&self->w);
+}
+
+/* Address of block @blk of @mem. */
+static char *block(uint64_t *mem, size_t blk)
+{
+	return (char *)mem + blk * BLK_SIZE;
+}
+
+/* Move @n blocks through the ring: tx -> rx -> tx, leaving it empty. */
+static void cycle(struct __test_metadata *_metadata, struct well *w, size_t n)
+{
+	size_t pos;
+
+	ASSERT_EQ(n, well_reserve(&w->tx, &pos, n));
+	well_release_single(&w->rx, n);
+	ASSERT_EQ(n, well_reserve(&w->rx, &pos, n));
+	well_release_single(&w->tx, n);
+}
+
+TEST_F(ring, access_is_exact)
+{
+	size_t pos, i;
+
+	for (pos = 0; pos < 3 * BLK_COUNT; pos++)
+		for (i = 0; i < BLK_COUNT; i++)
+			ASSERT_EQ(block(self->mem, (pos + i) % BLK_COUNT),
+				  well_access(pos, i, &self->w))
+				TH_LOG("pos %zu i %zu", pos, i);
+}
+
+TEST_F(ring, counter_wrap_lands_on_block_0)
+{
+	EXPECT_EQ(block(self->mem, BLK_COUNT - 1),
+		  well_access(SIZE_MAX, 0, &self->w));
+	EXPECT_EQ(block(self->mem, 0), well_access(SIZE_MAX, 1, &self->w));
+	EXPECT_EQ(block(self->mem, 1), well_access(SIZE_MAX - 1, 3, &self->w));
+}
+
+TEST_F(ring, deref_matches_access)
+{
+	EXPECT_EQ((uint64_t *)block(self->mem, 5),
+		  WELL_DEREF(uint64_t, 3, 2, &self->w));
+	EXPECT_EQ((uint64_t *)block(self->mem, 1),
+		  WELL_DEREF(uint64_t, 6, 3, &self->w));
+}
+
+TEST_F(ring, reservation_across_the_end)
+{
+	size_t pos, rx_pos, i;
+
+	cycle(_metadata, &self->w, BLK_COUNT - 2);
+	ASSERT_EQ(4, well_reserve(&self->w.tx, &pos, 4));
+	ASSERT_EQ(BLK_COUNT - 2, pos);
+	EXPECT_EQ(block(self->mem, BLK_COUNT - 2), well_access(pos, 0, &self->w));
+	EXPECT_EQ(block(self->mem, BLK_COUNT - 1), well_access(pos, 1, &self->w));
+	EXPECT_EQ(block(self->mem, 0), well_access(pos, 2, &self->w));
+	EXPECT_EQ(block(self->mem, 1), well_access(pos, 3, &self->w));
+	for (i = 0; i < 4; i++)
+		*WELL_DEREF(uint64_t, pos, i, &self->w) = 100 + i;
+	well_release_single(&self->w.rx, 4);
+
+	ASSERT_EQ(4, well_reserve(&self->w.rx, &rx_pos, (size_t)-1));
+	ASSERT_EQ(pos, rx_pos);
+	EXPECT_EQ(100, *(uint64_t *)block(self->mem, BLK_COUNT - 2));
+	EXPECT_EQ(101, *(uint64_t *)block(self->mem, BLK_COUNT - 1));
+	EXPECT_EQ(102, *(uint64_t *)block(self->mem, 0));
+	EXPECT_EQ(103, *(uint64_t *)block(self->mem, 1));
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(100 + i, *WELL_DEREF(uint64_t, rx_pos, i, &self->w));
+	well_release_single(&self->w.tx, 4);
+	EXPECT_EQ(BLK_COUNT, well_peek(&self->w.tx));
+}
+
+/* Odd-sized reservations over several laps: tokens count, blocks wrap. */
+TEST_F(ring, tokens_keep_counting_over_laps)
+{
+	size_t expect = 0, pos, rx_pos, got, i;
+
+	while (expect < 5 * BLK_COUNT) {
+		got = well_reserve(&self->w.tx, &pos, 3);
+		ASSERT_EQ(3, got);
+		ASSERT_EQ(expect, pos);
+		for (i = 0; i < got; i++)
+			*WELL_DEREF(uint64_t, pos, i, &self->w) = pos + i;
+		well_release_single(&self->w.rx, got);
+		ASSERT_EQ(got, well_reserve(&self->w.rx, &rx_pos, got));
+		ASSERT_EQ(expect, rx_pos);
+		for (i = 0; i < got; i++) {
+			ASSERT_EQ(block(self->mem, (rx_pos + i) % BLK_COUNT),
+				  well_access(rx_pos, i, &self->w));
+			ASSERT_EQ(rx_pos + i,
+				  *WELL_DEREF(uint64_t, rx_pos, i, &self->w));
+		}
+		well_release_single(&self->w.tx, got);
+		expect += got;
+	}
+}
+
+TEST_HARNESS_MAIN
