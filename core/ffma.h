@@ -84,10 +84,12 @@ void ffma_mem_reclaim(void);
  */
 
 /**
- * ffma_pages_alloc() - get zero-filled memory for the allocator.
+ * ffma_pages_alloc() - get memory for the allocator.
  * @size: FFMA_SLICE_SIZE (the memory must be aligned to it) or a multiple
  *        of FFMA_PAGE_SIZE up to it (page-aligned).
  * @node: NUMA node to take the memory from; a hint.
+ *
+ * core/ffma initialises every byte it relies on: the contents may be stale.
  *
  * Return: the memory, or NULL when none is to be had.
  */

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ffma_test.ko - core/ffma checked inside the kernel at load time, per CPU.
+ *
+ * In the style of kselftest_module.h: each check prints one TAP line and
+ * init fails with -EINVAL when any check failed. The checks: slice layout
+ * of each CPU's allocator, objects across several slices freed back on
+ * each CPU, frees from a kthread bound to another CPU (every object
+ * checked, every owner ends with none in use), and the size classes.
+ * Then, as "#" lines only (no timing is asserted), ffma against
+ * kmem_cache_alloc()/kmem_cache_free() per alloc+free pair.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include "kselftest_module.h"
+#include "ffma_kernel.h"
+
+KSTM_MODULE_GLOBALS();
+
+#define XOBJECTS	20000
+#define BENCH_PAIRS	1000000
+
+static void __init check(bool ok, const char *what, unsigned int cpu)
+{
+	total_tests++;
+	if (!ok)
+		failed_tests++;
+	pr_info("%s %u - cpu %u: %s\n", ok ? "ok" : "not ok", total_tests,
+		cpu, what);
+}
+
+struct layout {
+	size_t size;
+	size_t count;
+};
+
+static const struct layout layouts[] __initconst = {
+	{ 16, 130816 }, { 64, 32704 }, { 128, 16352 }, { 1024, 2044 },
+	{ 65536, 31 },
+};
+
+static void __init test_layout(void)
+{
+	unsigned int i, cpu;
+
+	for (i = 0; i < ARRAY_SIZE(layouts); i++) {
+		struct ffma_pcpu *pc = ffma_pcpu_create(layouts[i].size);
+		bool ok;
+
+		for_each_online_cpu(cpu) {
+			struct ffma *f = pc ? ffma_pcpu_of(pc, cpu) : NULL;
+
+			ok = f && ffma_object_size(f) == layouts[i].size &&
+			     ffma_objects_per_slice(f) == layouts[i].count &&
+			     ffma_data_offset(f) == FFMA_PAGE_SIZE;
+			check(ok, "objects per slice and data offset", cpu);
+		}
+		ffma_pcpu_destroy(pc);
+	}
+}
+
+struct slices_job {
+	struct ffma_pcpu *pc;
+	void **obj;
+	size_t n;
+};
+
+/* Bound to one CPU: objects over several slices, freed on the same CPU. */
+static long __init slices_on(void *arg)
+{
+	struct slices_job *job = arg;
+	size_t i, bad = 0;
+
+	for (i = 0; i < job->n; i++) {
+		job->obj[i] = ffma_pcpu_alloc(job->pc);
+		if (!job->obj[i])
+			return -ENOMEM;
+		memset(job->obj[i], (int)i, 1024);
+	}
+	for (i = 0; i < job->n; i++) {
+		if (((unsigned char *)job->obj[i])[1023] != (unsigned char)i)
+			bad++;
+		ffma_pcpu_free(job->obj[i]);
+	}
+	return bad ? -EIO : 0;
+}
+
+static void __init test_slices(void)
+{
+	struct slices_job job = { .n = 3 * 2044 + 5 };
+	unsigned int cpu;
+
+	job.pc = ffma_pcpu_create(1024);
+	job.obj = kvmalloc_array(job.n, sizeof(*job.obj), GFP_KERNEL);
+	if (!job.pc || !job.obj) {
+		check(false, "slices: setup", 0);
+		goto out;
+	}
+	for_each_online_cpu(cpu) {
+		struct ffma *f = ffma_pcpu_of(job.pc, cpu);
+		long ret = work_on_cpu(cpu, slices_on, &job);
+
+		check(!ret, "4 slices of 1024-byte objects, contents kept",
+		      cpu);
+		check(ffma_objects_inuse(f) == 0 && ffma_slices_inuse(f) == 1,
+		      "all freed: no object in use, one slice kept", cpu);
+		/* CPUs of one node share its cache: at least these three. */
+		check(ffma_cached_slices() >= 3,
+		      "three emptied slices back in the cache", cpu);
+	}
+out:
+	kvfree(job.obj);
+	ffma_pcpu_destroy(job.pc);
+}
+
+struct xjob {
+	struct ffma_pcpu *pc;
+	u64 *obj[XOBJECTS];
+	unsigned int owner;
+	size_t bad;
+	struct completion done;
+};
+
+static u64 __init xword(unsigned int owner, size_t i, unsigned int k)
+{
+	return ((u64)owner << 48) ^ ((u64)i << 8) ^ k;
+}
+
+static int __init xalloc_fn(void *arg)
+{
+	struct xjob *job = arg;
+	size_t i;
+	unsigned int k;
+
+	for (i = 0; i < XOBJECTS; i++) {
+		job->obj[i] = ffma_pcpu_alloc(job->pc);
+		if (!job->obj[i]) {
+			job->bad++;
+			continue;
+		}
+		for (k = 0; k < 8; k++)
+			job->obj[i][k] = xword(job->owner, i, k);
+	}
+	complete(&job->done);
+	return 0;
+}
+
+static int __init xfree_fn(void *arg)
+{
+	struct xjob *job = arg;
+	size_t i;
+	unsigned int k;
+
+	for (i = 0; i < XOBJECTS; i++) {
+		if (!job->obj[i])
+			continue;
+		for (k = 0; k < 8; k++)
+			if (job->obj[i][k] != xword(job->owner, i, k)) {
+				job->bad++;
+				break;
+			}
+		ffma_pcpu_free(job->obj[i]);
+	}
+	complete(&job->done);
+	return 0;
+}
+
+/* Run @fn for each job in a kthread bound to @cpu_of(job), wait for all. */
+static bool __init xrun(struct xjob **jobs, unsigned int n,
+			int (*fn)(void *), unsigned int shift)
+{
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < n; i++) {
+		struct task_struct *t = kthread_create(fn, jobs[i], "ffma_test");
+
+		reinit_completion(&jobs[i]->done);
+		if (IS_ERR(t)) {
+			ok = false;
+			complete(&jobs[i]->done);
+			continue;
+		}
+		kthread_bind(t, cpumask_nth((i + shift) % n, cpu_online_mask));
+		wake_up_process(t);
+	}
+	for (i = 0; i < n; i++)
+		wait_for_completion(&jobs[i]->done);
+	return ok;
+}
+
+static void __init test_cross_cpu(void)
+{
+	unsigned int n = num_online_cpus(), i, cpu;
+	struct ffma_pcpu *pc = ffma_pcpu_create(64);
+	struct xjob **jobs = kcalloc(n, sizeof(*jobs), GFP_KERNEL);
+	bool ok = pc && jobs;
+
+	for (i = 0; ok && i < n; i++) {
+		jobs[i] = kvzalloc(sizeof(*jobs[i]), GFP_KERNEL);
+		if (!jobs[i]) {
+			ok = false;
+			break;
+		}
+		jobs[i]->pc = pc;
+		jobs[i]->owner = cpumask_nth(i, cpu_online_mask);
+		init_completion(&jobs[i]->done);
+	}
+	if (!ok) {
+		check(false, "cross-cpu: setup", 0);
+		goto out;
+	}
+	/* Job i allocates on CPU i, then is freed on CPU i + 1. */
+	ok = xrun(jobs, n, xalloc_fn, 0) && xrun(jobs, n, xfree_fn, 1);
+	check(ok, "cross-cpu: kthreads bound to each CPU ran", 0);
+	ffma_pcpu_collect(pc);
+	for (i = 0; i < n; i++) {
+		struct ffma *f;
+
+		cpu = jobs[i]->owner;
+		f = ffma_pcpu_of(pc, cpu);
+		check(!jobs[i]->bad,
+		      "cross-cpu: 20000 objects checked word by word", cpu);
+		check(ffma_objects_inuse(f) == 0 && ffma_slices_inuse(f) == 1,
+		      "cross-cpu: owner took every remote free back", cpu);
+	}
+out:
+	for (i = 0; jobs && i < n; i++)
+		kvfree(jobs[i]);
+	kfree(jobs);
+	ffma_pcpu_destroy(pc);
+}
+
+static long __init classes_on(void *arg)
+{
+	static const size_t sizes[] __initconst = { 1, 16, 17, 100, 1024,
+						    4097, 65536 };
+	static const size_t usable[] __initconst = { 16, 16, 32, 128, 1024,
+						     8192, 65536 };
+	unsigned char *p, *q;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = ffma_mem_alloc_zero(sizes[i]);
+		if (!p || ffma_usable_size(p) != usable[i] || p[sizes[i] - 1])
+			return -EINVAL;
+		ffma_mem_free(p);
+	}
+	if (ffma_mem_alloc(FFMA_MEM_MAX + 1))
+		return -EINVAL;
+	p = ffma_mem_alloc(40);
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0x3c, 40);
+	q = ffma_mem_realloc(p, 64);
+	if (q != p)
+		return -EINVAL;
+	p = ffma_mem_realloc(q, 3000);
+	if (!p || ffma_usable_size(p) != 4096 || p[0] != 0x3c || p[39] != 0x3c)
+		return -EINVAL;
+	ffma_mem_free(p);
+	return 0;
+}
+
+static void __init test_classes(void)
+{
+	unsigned int cpu;
+
+	if (ffma_mem_init()) {
+		check(false, "size classes: setup", 0);
+		return;
+	}
+	for_each_online_cpu(cpu)
+		check(!work_on_cpu(cpu, classes_on, NULL),
+		      "size classes: sizes, zeroing, realloc keeps contents",
+		      cpu);
+	ffma_mem_exit();
+}
+
+static void __init bench(void)
+{
+	struct kmem_cache *kc = kmem_cache_create("ffma_bench", 64, 0, 0,
+						  NULL);
+	struct ffma_pcpu *pc = ffma_pcpu_create(64);
+	u64 t0, t_ffma, t_kc;
+	long i;
+
+	if (!kc || !pc)
+		goto out;
+	t0 = ktime_get_ns();
+	for (i = 0; i < BENCH_PAIRS; i++) {
+		char *p = ffma_pcpu_alloc(pc);
+
+		if (!p)
+			goto out;
+		*p = (char)i;
+		ffma_pcpu_free(p);
+	}
+	t_ffma = ktime_get_ns() - t0;
+	t0 = ktime_get_ns();
+	for (i = 0; i < BENCH_PAIRS; i++) {
+		char *p = kmem_cache_alloc(kc, GFP_KERNEL);
+
+		if (!p)
+			goto out;
+		*p = (char)i;
+		kmem_cache_free(kc, p);
+	}
+	t_kc = ktime_get_ns() - t0;
+	t_ffma = div_u64(t_ffma * 100, BENCH_PAIRS);
+	t_kc = div_u64(t_kc * 100, BENCH_PAIRS);
+	pr_info("# timing, 64-byte alloc+free pair: ffma_pcpu %llu.%02llu ns, kmem_cache %llu.%02llu ns, kmem_cache/ffma %llu%%\n",
+		t_ffma / 100, t_ffma % 100, t_kc / 100, t_kc % 100,
+		t_ffma ? div64_u64(t_kc * 100, t_ffma) : 0);
+out:
+	ffma_pcpu_destroy(pc);
+	kmem_cache_destroy(kc);
+}
+
+static void __init selftest(void)
+{
+	test_layout();
+	test_slices();
+	test_cross_cpu();
+	test_classes();
+	bench();
+}
+
+KSTM_MODULE_LOADERS(ffma_test);
+MODULE_DESCRIPTION("In-kernel tests of the ffma allocator core");
+MODULE_LICENSE("GPL");

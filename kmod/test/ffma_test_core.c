@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core/ffma and its kernel environment compiled once more for ffma_test.ko:
+ * an object may belong to only one module.
+ */
+#include "../../core/well.c"
+#include "../../core/ffma.c"
+#include "../../core/ffma_cache.c"
+#include "../ffma_kernel.c"
