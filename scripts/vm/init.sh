@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # /init of the test VM (busybox). Prints TAP on the serial console:
-#   well_test.ko's own lines (copied from the kernel log), then, when
+#   the lines of each *_test.ko (copied from the kernel log), then, when
 #   well.ko is there, the test programs of /tests with it loaded and the
 #   insmod/rmmod leak cycles, then the taint check.
 # Run mode (/cmd exists): loads well.ko and runs that command instead.
@@ -38,24 +38,30 @@ taint_check() {
 	tap $((t & 640)) "kernel not tainted D or W (tainted=$t)"
 }
 
-# The kernel log lines of well_test.ko: TAP kept, the rest as comments.
+# The kernel log lines of test module $1: TAP kept, the rest as comments.
 # When init fails, busybox insmod tries a second syscall: keep one run.
 module_tap() {
-	dmesg | sed -n 's/^.*well_test: //p' | awk '
+	dmesg | sed -n "s/^.*$1: //p" | awk '
 		/^loaded\.$/ && runs++ { exit }
 		/^(not )?ok [0-9]/ || /^#/ { print; next }
 		{ print "# " $0 }'
 }
 
-test_module() {
-	echo "# === well_test.ko (core/well.c in the kernel)"
-	insmod /lib/modules/well_test.ko
-	rc=$?
-	out=$(module_tap)
-	echo "$out"
-	failed=$((failed + $(echo "$out" | grep -c '^not ok')))
-	tap $rc "well_test.ko init returned $rc"
-	[ $rc = 0 ] && rmmod well_test
+# Each *_test.ko runs its checks when loaded (kselftest_module.h style).
+test_modules() {
+	for ko in /lib/modules/*_test.ko; do
+		[ -e "$ko" ] || continue
+		name=${ko##*/}
+		name=${name%.ko}
+		echo "# === $name.ko"
+		insmod "$ko"
+		rc=$?
+		out=$(module_tap "$name")
+		echo "$out"
+		failed=$((failed + $(echo "$out" | grep -c '^not ok')))
+		tap $rc "$name.ko init returned $rc"
+		[ $rc = 0 ] && rmmod "$name"
+	done
 }
 
 run_tests() {
@@ -89,7 +95,7 @@ uptime() {
 
 echo "@@vm begin $(uname -r) uptime=$(uptime)"
 [ -e /cmd ] && run_command
-test_module
+test_modules
 if [ -e /lib/modules/well.ko ]; then
 	insmod /lib/modules/well.ko
 	tap $? "insmod well.ko"
@@ -100,7 +106,7 @@ if [ -e /lib/modules/well.ko ]; then
 	rc=$?
 	[ $rc = 0 ] || failed=$((failed + 1))
 else
-	echo "# well.ko not built: only well_test.ko ran"
+	echo "# well.ko not built: only the test modules ran"
 	run_tests
 fi
 taint_check
