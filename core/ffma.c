@@ -52,11 +52,13 @@ struct ffma {
 	size_t size;
 	uint32_t data_off;
 	uint32_t count;
+
 	WELL_LINE_ALIGNED struct ffma_slice *cur;
 	struct ffma_slice *partial;
 	struct ffma_slice *full;
 	struct well_atomic inuse;
 	struct well_atomic slices;
+
 	WELL_LINE_ALIGNED struct well_atomic remote;
 };
 
@@ -399,7 +401,7 @@ void *ffma_alloc(struct ffma *ffma)
 
 #ifdef FFMA_DEBUG
 	if (well_load_relaxed(&ffma->self) != well_self()) {
-		ffma_report("ffma_alloc: caller does not own the allocator",
+		ffma_report("allocation by a thread that does not own the allocator",
 			    ffma);
 		return NULL;
 	}

@@ -29,12 +29,14 @@ struct ffma_slice {
 	struct ffma *owner;
 	size_t object_size;
 	int node;
+
 	WELL_LINE_ALIGNED struct ffma_slice *prev;
 	struct ffma_slice *next;
 	char *free;
 	char *bump;
 	char *end;
 	struct well_atomic inuse;
+
 #ifdef FFMA_DEBUG
 	WELL_LINE_ALIGNED uint64_t used[];
 #endif

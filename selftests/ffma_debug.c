@@ -218,7 +218,7 @@ TEST(write_after_free)
 TEST(alloc_by_non_owner)
 {
 	expect_report(_metadata, do_alloc_by_non_owner,
-		      "ffma_alloc: caller does not own the allocator");
+		      "allocation by a thread that does not own the allocator");
 }
 
 TEST_HARNESS_MAIN
