@@ -25,9 +25,9 @@ LINUX_SRC	:= $(OUT)/linux-source-6.1
 
 # Sources of libwell: the freestanding core plus the user-space library.
 CORE_SRCS	:= core/well.c core/ffma.c core/ffma_cache.c
-USER_SRCS	:= user/ffma_pages.c user/ffma_thread.c
+USER_SRCS	:= user/ffma_pages.c user/ffma_thread.c user/well_dev.c
 LIB_SRCS	:= $(CORE_SRCS) $(USER_SRCS)
-PUBLIC_HEADERS	:= core/well.h core/well_compat.h core/ffma.h
+PUBLIC_HEADERS	:= core/well.h core/well_compat.h core/ffma.h user/well_dev.h
 
 WARN		:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE_CFLAGS	:= -std=gnu11 -O2 -g -pthread -Icore -Iuser -Iinclude

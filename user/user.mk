@@ -8,3 +8,9 @@ $(OUT)/bin/well-demo: user/well_demo.c $(LIB_A)
 
 run: lib tools
 	$(OUT)/bin/well-demo
+
+# /dev/well consumer: verifies kernel producers' blocks, prints the rate.
+TOOLS		+= well-consume
+$(OUT)/bin/well-consume: user/tools/well-consume.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(WARN) -o $@ $< $(LIB_A)

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * well_prod.c - kernel producers writing checkable blocks into a ring.
+ *
+ * WELL_IOC_START runs N producers. Each writes blocks carrying its id, its
+ * sequence number (from 0, no gaps), a payload length and a checksum
+ * (struct well_blk_hdr), for a given count or until WELL_IOC_STOP.
+ *
+ * Kthreads reserve, write and release; alone they use the *_single() core
+ * functions, together well_reserve() and well_release_multi(). A thread
+ * whose release finds an earlier reservation unreleased retries, spinning
+ * briefly and then sleeping a few microseconds: the holder is another kthread that will release, or the
+ * hrtimer, whose reservation STOP releases itself after cancelling it.
+ * Holders always release what they reserved, even on a broken ring, so the
+ * chain of waiters always ends.
+ *
+ * A thread that finds the ring full sleeps on ring->prod_wq until
+ * well_ring_room() sees room (it raises need_wakeup first, see K5 in
+ * well_ring.c) or kthread_stop() wakes it.
+ *
+ * With WELL_START_TIMER the last producer runs in an hrtimer callback
+ * (hard interrupt context): it never waits. A full ring ends the callback;
+ * a release that must wait for an earlier reservation is kept and retried
+ * on the next expiry.
+ */
+#include <linux/kthread.h>
+#include <linux/hrtimer.h>
+#include <linux/slab.h>
+#include <linux/sched.h>
+#include <linux/delay.h>
+#include "well_prod.h"
+
+#define WELL_BATCH_DEFAULT	16
+#define WELL_TIMER_NS_DEFAULT	100000
+#define WELL_TIMER_NS_MIN	10000
+#define WELL_RELEASE_SPINS	64
+#define WELL_RELEASE_SLEEP_US	5
+
+/**
+ * struct well_prod - one producer.
+ * @ring: the ring it writes into.
+ * @id: its index, written into each block.
+ * @seq: sequence number of its next block.
+ * @target: blocks to write in all; 0 = until stopped.
+ * @batch: most blocks per reservation.
+ * @task: its kthread; NULL for the hrtimer producer.
+ * @timer: the hrtimer of the timer producer.
+ * @period: the timer's period.
+ * @held_pos: position of a written reservation not yet released (timer).
+ * @held_n: its amount; 0 when none.
+ * @runs: timer callbacks.
+ * @full: timer callbacks that found the ring full.
+ */
+struct well_prod {
+	struct well_ring *ring;
+	u32 id;
+	u64 seq;
+	u64 target;
+	size_t batch;
+	struct task_struct *task;
+	struct hrtimer timer;
+	ktime_t period;
+	size_t held_pos;
+	size_t held_n;
+	u64 runs;
+	u64 full;
+};
+
+/**
+ * struct well_prods - the producers of a ring.
+ * @n: producers in @p.
+ * @timer: @p[@n - 1] is the hrtimer producer.
+ * @p: the producers.
+ */
+struct well_prods {
+	unsigned int n;
+	bool timer;
+	struct well_prod p[];
+};
+
+/* Write block @seq of producer @p at @blk, all from local values. */
+static void well_prod_fill(struct well_prod *p, void *blk)
+{
+	struct well_blk_hdr *hdr = blk;
+	u8 *data = (u8 *)(hdr + 1);
+	size_t room = well_ring_blk_size(p->ring) - sizeof(*hdr);
+	u32 len = p->seq % (room + 1);
+	u32 csum = well_csum_start(p->id, p->seq, len);
+	u8 v = (u8)(p->seq * 31 + p->id * 7);
+	u32 i;
+
+	for (i = 0; i < len; i++, v++) {
+		data[i] = v;
+		csum = well_csum_step(csum, v);
+	}
+	hdr->producer = p->id;
+	hdr->len = len;
+	hdr->seq = p->seq;
+	hdr->csum = csum;
+	hdr->pad = 0;
+	p->seq++;
+}
+
+static bool well_prod_done(const struct well_prod *p)
+{
+	return p->target && p->seq == p->target;
+}
+
+/* Reserve up to a batch and write it. Return: blocks written, 0 if full. */
+static size_t well_prod_write(struct well_prod *p, size_t *pos, bool single)
+{
+	size_t want = p->batch, n, i;
+
+	if (p->target && p->target - p->seq < want)
+		want = p->target - p->seq;
+	if (single)
+		n = well_ring_reserve_single(p->ring, pos, want);
+	else
+		n = well_ring_reserve(p->ring, pos, want);
+	for (i = 0; i < n; i++)
+		well_prod_fill(p, well_ring_block(p->ring, *pos, i));
+	return n;
+}
+
+/*
+ * Release in order, waiting for earlier reservations. Their holder may be
+ * preempted on this very CPU, where cond_resched() would not let it run
+ * before the next tick: after a short spin, sleep briefly instead.
+ */
+static void well_prod_release(struct well_ring *ring, size_t pos, size_t n)
+{
+	unsigned int spins = 0;
+
+	while (!well_ring_release(ring, pos, n)) {
+		if (++spins < WELL_RELEASE_SPINS)
+			cpu_relax();
+		else
+			usleep_range(WELL_RELEASE_SLEEP_US,
+				     2 * WELL_RELEASE_SLEEP_US);
+	}
+}
+
+static int well_prod_thread(void *arg)
+{
+	struct well_prod *p = arg;
+	struct well_ring *ring = p->ring;
+	bool single = ring->single;
+	size_t pos, n;
+
+	while (!kthread_should_stop() && !well_prod_done(p)) {
+		n = well_prod_write(p, &pos, single);
+		if (!n) {
+			if (well_ring_is_broken(ring))
+				break;
+			atomic64_inc(&ring->waits);
+			wait_event_interruptible(ring->prod_wq,
+						 kthread_should_stop() ||
+						 well_ring_room(ring));
+			continue;
+		}
+		if (single)
+			well_ring_release_single(ring, n);
+		else
+			well_prod_release(ring, pos, n);
+		cond_resched();
+	}
+	/* Finished early: wait for kthread_stop(), which reaps us. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static enum hrtimer_restart well_prod_timer(struct hrtimer *timer)
+{
+	struct well_prod *p = container_of(timer, struct well_prod, timer);
+	size_t pos, n;
+
+	p->runs++;
+	if (p->held_n) {
+		if (!well_ring_release(p->ring, p->held_pos, p->held_n))
+			goto again;
+		p->held_n = 0;
+	}
+	if (well_prod_done(p) || well_ring_is_broken(p->ring))
+		return HRTIMER_NORESTART;
+	n = well_prod_write(p, &pos, false);
+	if (!n)
+		p->full++;
+	else if (!well_ring_release(p->ring, pos, n)) {
+		p->held_pos = pos;
+		p->held_n = n;
+	}
+again:
+	hrtimer_forward_now(timer, p->period);
+	return HRTIMER_RESTART;
+}
+
+/**
+ * well_prods_start() - WELL_IOC_START: run producers on a ring.
+ * @ring: a ready ring; the caller holds ring->lock.
+ * @req: the request, checked here.
+ *
+ * Return: 0, -EINVAL for a bad request, -EBUSY when producers run or a
+ * lone producer would race with users of the exported API, -ENOMEM, or
+ * the error of kthread creation.
+ */
+int well_prods_start(struct well_ring *ring, const struct well_start *req)
+{
+	unsigned int n = req->producers, i;
+	bool timer = req->flags & WELL_START_TIMER;
+	struct well_prods *ps;
+	u64 ns = req->timer_ns ? req->timer_ns : WELL_TIMER_NS_DEFAULT;
+
+	if (req->flags & ~WELL_START_TIMER || !n || n > WELL_PRODUCERS_MAX ||
+	    req->batch > well_blk_count(&ring->kw) || ns < WELL_TIMER_NS_MIN ||
+	    ns > NSEC_PER_SEC)
+		return -EINVAL;
+	if (ring->prods)
+		return -EBUSY;
+	ps = kzalloc(struct_size(ps, p, n), GFP_KERNEL_ACCOUNT);
+	if (!ps)
+		return -ENOMEM;
+	ps->n = n;
+	ps->timer = timer;
+	ring->single = n == 1 && !timer && !ring->ext_refs;
+	for (i = 0; i < n; i++) {
+		struct well_prod *p = &ps->p[i];
+
+		p->ring = ring;
+		p->id = i;
+		p->target = req->blocks;
+		p->batch = req->batch ? req->batch : WELL_BATCH_DEFAULT;
+	}
+	for (i = 0; i < n - timer; i++) {
+		struct task_struct *t;
+
+		t = kthread_create(well_prod_thread, &ps->p[i], "well-prod/%u", i);
+		if (IS_ERR(t)) {
+			while (i--)
+				kthread_stop(ps->p[i].task);
+			kfree(ps);
+			return PTR_ERR(t);
+		}
+		ps->p[i].task = t;
+	}
+	ring->prods = ps;
+	for (i = 0; i < n - timer; i++)
+		wake_up_process(ps->p[i].task);
+	if (timer) {
+		struct well_prod *p = &ps->p[n - 1];
+
+		p->period = ns_to_ktime(ns);
+		hrtimer_init(&p->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+		p->timer.function = well_prod_timer;
+		hrtimer_start(&p->timer, p->period, HRTIMER_MODE_REL_HARD);
+	}
+	return 0;
+}
+
+/**
+ * well_prods_stop() - WELL_IOC_STOP: stop and free a ring's producers.
+ * @ring: the ring; the caller holds ring->lock.
+ *
+ * Cancels the timer first and releases what it still holds (the threads
+ * holding earlier reservations are still running, so this ends), then
+ * stops the threads. Every block written is released: a later START
+ * continues the ring.
+ */
+void well_prods_stop(struct well_ring *ring)
+{
+	struct well_prods *ps = ring->prods;
+	unsigned int i;
+
+	if (!ps)
+		return;
+	if (ps->timer) {
+		struct well_prod *p = &ps->p[ps->n - 1];
+
+		hrtimer_cancel(&p->timer);
+		if (p->held_n)
+			well_prod_release(ring, p->held_pos, p->held_n);
+	}
+	for (i = 0; i < ps->n - ps->timer; i++)
+		kthread_stop(ps->p[i].task);
+	ring->prods = NULL;
+	ring->single = false;
+	kfree(ps);
+}
+
+/**
+ * well_prods_stats() - add the producers' counters to a stats reply.
+ * @ring: the ring; the caller holds ring->lock.
+ * @st: the reply.
+ */
+void well_prods_stats(struct well_ring *ring, struct well_stats *st)
+{
+	struct well_prods *ps = ring->prods;
+
+	if (!ps)
+		return;
+	st->flags |= WELL_STATS_RUNNING;
+	if (ring->single)
+		st->flags |= WELL_STATS_SINGLE;
+	if (ps->timer) {
+		st->timer_runs = READ_ONCE(ps->p[ps->n - 1].runs);
+		st->timer_full = READ_ONCE(ps->p[ps->n - 1].full);
+	}
+}

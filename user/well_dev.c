@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * well_dev.c - client of /dev/well (see well_dev.h).
+ *
+ * Orderings on top of the core's (Documentation/well/kmod.rst, K1-K7):
+ * the consumer reserves from the shared rx side (A1 pairs with the
+ * kernel's K4 publish) and releases into the shared tx side (R1 pairs
+ * with the kernel's K1 pull). After a release, a full fence separates the
+ * store of tx.tail from the load of need_wakeup: it pairs with the
+ * kernel's smp_mb() between raising need_wakeup and pulling tx.tail (K5).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include "well_dev.h"
+
+static void well_dev_reset(struct well_dev *dev, int fd)
+{
+	memset(dev, 0, sizeof(*dev));
+	dev->fd = fd;
+}
+
+/**
+ * well_dev_open() - open /dev/well; no ring yet.
+ * @dev: the handle to fill.
+ * @path: the device node; NULL for /dev/well.
+ *
+ * Return: 0 or -errno.
+ */
+int well_dev_open(struct well_dev *dev, const char *path)
+{
+	int fd = open(path ? path : "/dev/well", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	well_dev_reset(dev, fd);
+	return 0;
+}
+
+static void *well_dev_mmap(int fd, uint64_t off, uint64_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot, MAP_SHARED, fd, (off_t)off);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void well_dev_unmap(struct well_dev *dev)
+{
+	if (dev->page)
+		munmap((void *)dev->page, dev->desc.page_size);
+	if (dev->ring)
+		munmap(dev->ring, dev->desc.ctrl_size);
+	if (dev->geo.mem)
+		munmap(dev->geo.mem, dev->desc.data_size);
+	dev->page = NULL;
+	dev->ring = NULL;
+	dev->geo.mem = NULL;
+}
+
+/* Map the three regions of dev->desc and set up the private geometry. */
+static int well_dev_map(struct well_dev *dev)
+{
+	void *data;
+	int err;
+
+	err = well_params(dev->desc.blk_size, dev->desc.blk_count, &dev->geo);
+	if (err)
+		return err;
+	dev->page = well_dev_mmap(dev->fd, dev->desc.page_off,
+				  dev->desc.page_size, PROT_READ);
+	dev->ring = well_dev_mmap(dev->fd, dev->desc.ctrl_off,
+				  dev->desc.ctrl_size, PROT_READ | PROT_WRITE);
+	data = well_dev_mmap(dev->fd, dev->desc.data_off, dev->desc.data_size,
+			     PROT_READ | PROT_WRITE);
+	if (!dev->page || !dev->ring || !data) {
+		err = -errno;
+		if (data)
+			munmap(data, dev->desc.data_size);
+		well_dev_unmap(dev);
+		return err;
+	}
+	if (dev->page->magic != WELL_PAGE_MAGIC ||
+	    dev->desc.data_size < well_size(&dev->geo)) {
+		munmap(data, dev->desc.data_size);
+		well_dev_unmap(dev);
+		return -EPROTO;
+	}
+	return well_init(&dev->geo, data);
+}
+
+/**
+ * well_dev_create() - create the ring of an open device and map it.
+ * @dev: a handle from well_dev_open().
+ * @blk_size: bytes per block, a power of two >= WELL_BLK_MIN.
+ * @blk_count: blocks, a power of two.
+ *
+ * Return: 0 or -errno (see WELL_IOC_CREATE in Documentation/well/kmod.rst).
+ */
+int well_dev_create(struct well_dev *dev, uint32_t blk_size,
+		    uint32_t blk_count)
+{
+	memset(&dev->desc, 0, sizeof(dev->desc));
+	dev->desc.size = sizeof(dev->desc);
+	dev->desc.blk_size = blk_size;
+	dev->desc.blk_count = blk_count;
+	if (ioctl(dev->fd, WELL_IOC_CREATE, &dev->desc))
+		return -errno;
+	return well_dev_map(dev);
+}
+
+/**
+ * well_dev_attach() - map the ring of a file descriptor received from
+ * another process (fd passing) or opened elsewhere.
+ * @dev: the handle to fill.
+ * @fd: a /dev/well descriptor whose ring exists; owned by @dev afterwards.
+ *
+ * Return: 0 or -errno.
+ */
+int well_dev_attach(struct well_dev *dev, int fd)
+{
+	well_dev_reset(dev, fd);
+	dev->desc.size = sizeof(dev->desc);
+	if (ioctl(fd, WELL_IOC_INFO, &dev->desc))
+		return -errno;
+	return well_dev_map(dev);
+}
+
+/**
+ * well_dev_start_req() - start kernel producers with a full request.
+ * @dev: a mapped ring.
+ * @req: the request; its size field is set here.
+ *
+ * Return: 0 or -errno.
+ */
+int well_dev_start_req(struct well_dev *dev, const struct well_start *req)
+{
+	struct well_start r = *req;
+
+	r.size = sizeof(r);
+	return ioctl(dev->fd, WELL_IOC_START, &r) ? -errno : 0;
+}
+
+/**
+ * well_dev_start() - start kernel producers.
+ * @dev: a mapped ring.
+ * @producers: how many, WELL_START_TIMER in @flags included.
+ * @flags: WELL_START_* bits.
+ * @blocks: blocks per producer; 0 = until well_dev_stop().
+ *
+ * Return: 0 or -errno.
+ */
+int well_dev_start(struct well_dev *dev, uint32_t producers, uint32_t flags,
+		   uint64_t blocks)
+{
+	struct well_start req = {
+		.flags = flags,
+		.producers = producers,
+		.blocks = blocks,
+	};
+
+	return well_dev_start_req(dev, &req);
+}
+
+/**
+ * well_dev_stop() - stop the kernel producers; blocks written stay.
+ * @dev: a mapped ring.
+ *
+ * Return: 0 or -errno (-EIO: the ring is broken).
+ */
+int well_dev_stop(struct well_dev *dev)
+{
+	return ioctl(dev->fd, WELL_IOC_STOP) ? -errno : 0;
+}
+
+/**
+ * well_dev_stats() - the ring's counters.
+ * @dev: a mapped ring.
+ * @st: where to store them.
+ *
+ * Return: 0 or -errno.
+ */
+int well_dev_stats(struct well_dev *dev, struct well_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	return ioctl(dev->fd, WELL_IOC_STATS, st) ? -errno : 0;
+}
+
+/**
+ * well_dev_wait() - sleep until blocks can be consumed.
+ * @dev: a mapped ring.
+ * @timeout_ms: poll() timeout; -1 waits forever.
+ *
+ * Return: 1 when readable, 0 on timeout, -EIO when the ring is broken,
+ * or -errno.
+ */
+int well_dev_wait(struct well_dev *dev, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = dev->fd, .events = POLLIN };
+	int n = poll(&pfd, 1, timeout_ms);
+
+	if (n < 0)
+		return -errno;
+	if (pfd.revents & POLLERR)
+		return -EIO;
+	return n > 0 && (pfd.revents & POLLIN);
+}
+
+/**
+ * well_dev_consume() - reserve blocks to read.
+ * @dev: a mapped ring.
+ * @pos: where to store the position token.
+ * @max: most blocks wanted.
+ *
+ * Safe when several threads or processes (after fork) consume. Never
+ * waits: see well_dev_wait().
+ *
+ * Return: blocks reserved; 0 when none are ready.
+ */
+size_t well_dev_consume(struct well_dev *dev, size_t *pos, size_t max)
+{
+	return well_reserve(&dev->ring->rx, pos, max);
+}
+
+/**
+ * well_dev_release() - give consumed blocks back to the producers.
+ * @dev: a mapped ring.
+ * @pos: the position token of the reservation.
+ * @count: its amount.
+ *
+ * Reservations are given back in the order they were made; with several
+ * consumers, retry on -EAGAIN. Makes the WELL_IOC_WAKE syscall only when
+ * the kernel raised need_wakeup.
+ *
+ * Return: 0, -EAGAIN while an earlier reservation is unreleased, or the
+ * -errno of WELL_IOC_WAKE.
+ */
+int well_dev_release(struct well_dev *dev, size_t pos, size_t count)
+{
+	if (!well_release_multi(&dev->ring->tx, count, pos))
+		return -EAGAIN;
+	/* K5: pairs with the kernel's smp_mb() after raising need_wakeup. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (!__atomic_load_n(&dev->page->need_wakeup, __ATOMIC_RELAXED))
+		return 0;
+	return ioctl(dev->fd, WELL_IOC_WAKE) ? -errno : 0;
+}
+
+/**
+ * well_dev_check_block() - verify a block written by a kernel producer.
+ * @dev: the ring.
+ * @blk: the block, reserved by well_dev_consume().
+ * @producer: where to store the producer id.
+ * @seq: where to store the sequence number.
+ *
+ * Return: 0 when the length fits and the checksum matches, -EBADMSG if not.
+ */
+int well_dev_check_block(const struct well_dev *dev, const void *blk,
+			 uint32_t *producer, uint64_t *seq)
+{
+	const unsigned char *data = (const unsigned char *)blk +
+				    sizeof(struct well_blk_hdr);
+	struct well_blk_hdr hdr;
+	uint32_t c, i;
+
+	memcpy(&hdr, blk, sizeof(hdr));
+	*producer = hdr.producer;
+	*seq = hdr.seq;
+	if (hdr.len > well_blk_size(&dev->geo) - sizeof(hdr))
+		return -EBADMSG;
+	c = well_csum_start(hdr.producer, hdr.seq, hdr.len);
+	for (i = 0; i < hdr.len; i++)
+		c = well_csum_step(c, data[i]);
+	return c == hdr.csum ? 0 : -EBADMSG;
+}
+
+/**
+ * well_dev_tally() - verify a block and count it in a tally.
+ * @dev: the ring.
+ * @t: the tally; zeroed with @t->producers set before the first block.
+ * @blk: the block.
+ *
+ * Each producer's blocks must arrive in sequence from 0, without gaps.
+ *
+ * Return: 0, or -EBADMSG when the block was counted as an error.
+ */
+int well_dev_tally(const struct well_dev *dev, struct well_dev_tally *t,
+		   const void *blk)
+{
+	uint32_t producer;
+	uint64_t seq;
+
+	t->blocks++;
+	if (well_dev_check_block(dev, blk, &producer, &seq)) {
+		t->bad_csum++;
+		return -EBADMSG;
+	}
+	if (producer >= t->producers || producer >= WELL_PRODUCERS_MAX) {
+		t->bad_seq++;
+		return -EBADMSG;
+	}
+	if (seq != t->next[producer]) {
+		t->bad_seq++;
+		t->next[producer] = seq + 1;
+		return -EBADMSG;
+	}
+	t->next[producer]++;
+	return 0;
+}
+
+/**
+ * well_dev_drain() - consume and verify until a number of blocks arrived.
+ * @dev: a mapped ring.
+ * @t: the tally to count into.
+ * @total: stop once @t->blocks reaches it.
+ * @idle_ms: give up after this long without a block (-1: never).
+ *
+ * Return: 0, -ETIMEDOUT when idle too long, -EIO when the ring is broken,
+ * or another -errno.
+ */
+int well_dev_drain(struct well_dev *dev, struct well_dev_tally *t,
+		   uint64_t total, int idle_ms)
+{
+	size_t pos, n, i;
+	int err;
+
+	while (t->blocks < total) {
+		n = well_dev_consume(dev, &pos, total - t->blocks);
+		if (!n) {
+			err = well_dev_wait(dev, idle_ms);
+			if (err < 0)
+				return err;
+			if (!err)
+				return -ETIMEDOUT;
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			well_dev_tally(dev, t, well_dev_block(dev, pos, i));
+		while ((err = well_dev_release(dev, pos, n)) == -EAGAIN)
+			sched_yield();
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * well_dev_close() - unmap and close.
+ * @dev: the handle; unusable afterwards.
+ */
+void well_dev_close(struct well_dev *dev)
+{
+	well_dev_unmap(dev);
+	if (dev->fd >= 0)
+		close(dev->fd);
+	well_dev_reset(dev, -1);
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * well_dev.h - client of /dev/well: consume blocks kernel producers write.
+ *
+ * The consumer works directly on the mmap'ed shared counters with the core
+ * functions: well_dev_consume() reserves from the shared rx side,
+ * well_dev_release() releases into the shared tx side. Block addresses
+ * come from a private copy of the geometry, so nothing the kernel or
+ * another process writes into the shared page can move them.
+ *
+ * Typical loop:
+ *
+ *	struct well_dev dev;
+ *	size_t pos, n, i;
+ *
+ *	well_dev_open(&dev, NULL);
+ *	well_dev_create(&dev, 64, 1024);
+ *	well_dev_start(&dev, 2, 0, 1000000);
+ *	for (;;) {
+ *		n = well_dev_consume(&dev, &pos, 64);
+ *		if (!n) {
+ *			well_dev_wait(&dev, -1);
+ *			continue;
+ *		}
+ *		for (i = 0; i < n; i++)
+ *			use(well_dev_block(&dev, pos, i));
+ *		while (well_dev_release(&dev, pos, n) == -EAGAIN)
+ *			sched_yield();
+ *	}
+ */
+#ifndef WELL_DEV_H
+#define WELL_DEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "uapi/linux/well.h"
+#include "well.h"
+
+/**
+ * struct well_dev - an open /dev/well ring, mapped.
+ * @fd: the file descriptor.
+ * @geo: private geometry; @geo.mem is the data mapping.
+ * @ring: the shared counters (read-write mapping).
+ * @page: the kernel's read-only page: geometry and flags.
+ * @desc: the regions, as the kernel reported them.
+ */
+struct well_dev {
+	int fd;
+	struct well geo;
+	struct well *ring;
+	const struct well_page *page;
+	struct well_ring_desc desc;
+};
+
+/**
+ * struct well_dev_tally - what a verifying consumer saw.
+ * @producers: producers expected; ids at or above it are errors.
+ * @blocks: blocks consumed.
+ * @bad_csum: blocks whose length or checksum was wrong.
+ * @bad_seq: blocks out of their producer's sequence (or of an unknown
+ *           producer).
+ * @next: next sequence number expected from each producer.
+ */
+struct well_dev_tally {
+	uint32_t producers;
+	uint64_t blocks;
+	uint64_t bad_csum;
+	uint64_t bad_seq;
+	uint64_t next[WELL_PRODUCERS_MAX];
+};
+
+int well_dev_open(struct well_dev *dev, const char *path);
+int well_dev_attach(struct well_dev *dev, int fd);
+int well_dev_create(struct well_dev *dev, uint32_t blk_size,
+		    uint32_t blk_count);
+int well_dev_start(struct well_dev *dev, uint32_t producers, uint32_t flags,
+		   uint64_t blocks);
+int well_dev_start_req(struct well_dev *dev, const struct well_start *req);
+int well_dev_stop(struct well_dev *dev);
+int well_dev_stats(struct well_dev *dev, struct well_stats *st);
+int well_dev_wait(struct well_dev *dev, int timeout_ms);
+size_t well_dev_consume(struct well_dev *dev, size_t *pos, size_t max);
+int well_dev_release(struct well_dev *dev, size_t pos, size_t count);
+int well_dev_check_block(const struct well_dev *dev, const void *blk,
+			 uint32_t *producer, uint64_t *seq);
+int well_dev_tally(const struct well_dev *dev, struct well_dev_tally *t,
+		   const void *blk);
+int well_dev_drain(struct well_dev *dev, struct well_dev_tally *t,
+		   uint64_t total, int idle_ms);
+void well_dev_close(struct well_dev *dev);
+
+/**
+ * well_dev_block() - address of block @i of a reservation.
+ * @dev: the ring.
+ * @pos: the position token well_dev_consume() returned.
+ * @i: index within the reservation.
+ *
+ * Return: pointer to the block, in the data mapping.
+ */
+static inline void *well_dev_block(const struct well_dev *dev, size_t pos,
+				   size_t i)
+{
+	return well_access(pos, i, &dev->geo);
+}
+
+#endif /* WELL_DEV_H */
