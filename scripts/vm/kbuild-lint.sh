@@ -8,6 +8,7 @@ set -u
 kdir=$1
 ksft=$2
 work=$3
+kernel=$(basename "$(readlink -f "$kdir")")
 n=0
 failed=0
 
@@ -29,8 +30,8 @@ rsync -a --include='*/' --include='*.[chS]' --include=Kbuild --exclude='*' \
 # BTF needs vmlinux, absent from header packages: its notice is no warning.
 make -C "$kdir" M="$work" KSFT_DIR="$ksft" W=1 modules 2>&1 |
 	grep -v 'Skipping BTF generation' > "$work/w1.log"
-tap "$work/w1.log" "kmod: W=1 build without warnings"
+tap "$work/w1.log" "kmod: $kernel: W=1 build without warnings"
 make -C "$kdir" M="$work" KSFT_DIR="$ksft" C=2 modules 2>&1 |
 	grep -v 'Skipping BTF generation' > "$work/sparse.log"
-tap "$work/sparse.log" "kmod: sparse (C=2) without warnings"
+tap "$work/sparse.log" "kmod: $kernel: sparse (C=2) without warnings"
 exit $failed
