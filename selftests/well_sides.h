@@ -77,4 +77,25 @@ static inline void well_give(struct well_sym *to, size_t count, size_t pos,
 		sched_yield();
 }
 
+/**
+ * well_start_at() - make a fresh well count from @pos instead of 0.
+ * @w: a well just initialised, every block on tx, no thread using it.
+ * @pos: the value every counter starts from.
+ *
+ * Reaching the top of size_t takes 2^32 blocks on a 32-bit CPU, seconds of
+ * traffic; this lets a test cross it at once. It writes the library's
+ * private counters, which only tests do.
+ */
+static inline void well_start_at(struct well *w, size_t pos)
+{
+	struct well_sym *sides[] = { &w->tx, &w->rx };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		well_store_relaxed(&sides[i]->head, pos);
+		well_store_relaxed(&sides[i]->seen, pos);
+		well_store_relaxed(&sides[i]->tail, pos);
+	}
+}
+
 #endif /* WELL_SIDES_H */

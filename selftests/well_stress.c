@@ -60,6 +60,7 @@ FIXTURE_VARIANT(stress) {
 	unsigned int consumers;
 	size_t blk_count;
 	uint64_t per_producer;
+	size_t start;
 };
 
 FIXTURE_VARIANT_ADD(stress, spsc) {
@@ -82,6 +83,12 @@ FIXTURE_VARIANT_ADD(stress, mpmc) {
 	.per_producer = 300000,
 };
 
+/* MPMC again, with counters that cross SIZE_MAX halfway through. */
+FIXTURE_VARIANT_ADD(stress, mpmc_top) {
+	.producers = 2, .consumers = 2, .blk_count = 32,
+	.per_producer = 150000, .start = SIZE_MAX - 150000,
+};
+
 FIXTURE_SETUP(stress)
 {
 	struct shared *s = &self->s;
@@ -97,6 +104,7 @@ FIXTURE_SETUP(stress)
 	s->mem = malloc(well_size(&s->w));
 	ASSERT_NE(NULL, s->mem);
 	ASSERT_EQ(0, well_init(&s->w, s->mem));
+	well_start_at(&s->w, variant->start);
 	s->workers = calloc(nr, sizeof(*s->workers));
 	ASSERT_NE(NULL, s->workers);
 	for (i = 0; i < nr; i++) {

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Block addresses: reservations that run off the end wrap to block 0. */
+/*
+ * Block addresses: reservations that run off the end of the memory wrap to
+ * block 0, and counters that run off the top of size_t wrap to 0.
+ */
 #include <stdint.h>
 #include <string.h>
 #include "kselftest_harness.h"
 #include "well.h"
+#include "well_sides.h"
 
 #define BLK_SIZE	16
 #define BLK_COUNT	8
@@ -119,6 +123,53 @@ TEST_F(ring, tokens_keep_counting_over_laps)
 		well_release_single(&self->w.tx, got);
 		expect += got;
 	}
+}
+
+/* Counters cross SIZE_MAX mid-reservation, with both kinds of calls. */
+TEST_F(ring, counters_wrap_past_size_max)
+{
+	size_t start = SIZE_MAX - 9, expect = start, pos, rx_pos, got, i;
+	unsigned int round;
+
+	well_start_at(&self->w, start);
+	EXPECT_EQ(BLK_COUNT, well_peek(&self->w.tx));
+	EXPECT_EQ(0, well_peek(&self->w.rx));
+	for (round = 0; round < 12; round++) {
+		bool multi = round & 1;
+
+		got = well_take(&self->w.tx, &pos, 5, multi);
+		ASSERT_EQ(5, got);
+		ASSERT_EQ(expect, pos);
+		for (i = 0; i < got; i++) {
+			/* Blocks since the start, from the start's block. */
+			size_t blk = (start % BLK_COUNT + (expect - start) + i) %
+				     BLK_COUNT;
+
+			ASSERT_EQ(block(self->mem, blk),
+				  well_access(pos, i, &self->w));
+			*WELL_DEREF(uint64_t, pos, i, &self->w) = pos + i;
+		}
+		if (multi) {
+			ASSERT_EQ(got, well_release_multi(&self->w.rx, got,
+							  pos));
+		} else {
+			well_release_single(&self->w.rx, got);
+		}
+		ASSERT_EQ(got, well_peek(&self->w.rx));
+		ASSERT_EQ(BLK_COUNT - got, well_peek(&self->w.tx));
+
+		ASSERT_EQ(got, well_take(&self->w.rx, &rx_pos, (size_t)-1,
+					 multi));
+		ASSERT_EQ(pos, rx_pos);
+		for (i = 0; i < got; i++)
+			ASSERT_EQ((uint64_t)(pos + i),
+				  *WELL_DEREF(uint64_t, rx_pos, i, &self->w));
+		well_give(&self->w.tx, got, rx_pos, multi);
+		ASSERT_EQ(BLK_COUNT, well_peek(&self->w.tx));
+		expect += got;
+	}
+	/* 60 blocks from SIZE_MAX - 9: the counters wrapped to 50. */
+	EXPECT_EQ(50, expect);
 }
 
 TEST_HARNESS_MAIN
