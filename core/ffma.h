@@ -62,6 +62,7 @@ size_t ffma_slices_inuse(const struct ffma *ffma);
 size_t ffma_slice_objects_inuse(const void *ptr);
 size_t ffma_usable_size(const void *ptr);
 size_t ffma_cached_slices(void);
+void ffma_cache_drain(void);
 
 /*
  * Size classes: powers of two from FFMA_MEM_MIN to FFMA_MEM_MAX, one

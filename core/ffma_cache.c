@@ -124,6 +124,22 @@ static inline void ffma_known_del(struct ffma_slice *slice)
 }
 #endif /* FFMA_DEBUG */
 
+/* Take one slice out of @ring, NULL when it is empty. */
+static struct ffma_slice *ffma_cache_take(struct well *ring)
+{
+	struct ffma_slice *slice;
+	size_t pos;
+
+	/* A1 (in well_reserve): pairs with R1 of the putter's release. */
+	if (!well_reserve(&ring->rx, &pos, 1))
+		return NULL;
+	slice = *WELL_DEREF(struct ffma_slice *, pos, 0, ring);
+	/* R1: our read of the block is done before putters reuse it. */
+	while (!well_release_multi(&ring->tx, 1, pos))
+		;
+	return slice;
+}
+
 /**
  * ffma_slice_get() - an empty slice, from @node's cache or the environment.
  * @node: NUMA node of the caller.
@@ -134,16 +150,9 @@ static inline void ffma_known_del(struct ffma_slice *slice)
 struct ffma_slice *ffma_slice_get(int node)
 {
 	struct ffma_cache *cache = &ffma_caches[(unsigned int)node % FFMA_NODES];
-	struct well *ring = ffma_cache_ring(cache);
-	struct ffma_slice *slice;
-	size_t pos;
+	struct ffma_slice *slice = ffma_cache_take(ffma_cache_ring(cache));
 
-	/* A1 (in well_reserve): pairs with R1 of the putter's release. */
-	if (well_reserve(&ring->rx, &pos, 1)) {
-		slice = *WELL_DEREF(struct ffma_slice *, pos, 0, ring);
-		/* R1: our read of the block is done before putters reuse it. */
-		while (!well_release_multi(&ring->tx, 1, pos))
-			;
+	if (slice) {
 		slice->node = node;
 		return slice;
 	}
@@ -193,4 +202,23 @@ size_t ffma_cached_slices(void)
 	for (i = 0; i < FFMA_NODES; i++)
 		n += well_peek(&ffma_cache_ring(&ffma_caches[i])->rx);
 	return n;
+}
+
+/**
+ * ffma_cache_drain() - give every cached slice back to the environment.
+ *
+ * For a module about to be unloaded, or a process that wants its memory
+ * back; allocators keep working afterwards.
+ */
+void ffma_cache_drain(void)
+{
+	struct ffma_slice *slice;
+	int i;
+
+	for (i = 0; i < FFMA_NODES; i++) {
+		while ((slice = ffma_cache_take(ffma_cache_ring(&ffma_caches[i])))) {
+			ffma_known_del(slice);
+			ffma_pages_free(slice, FFMA_SLICE_SIZE);
+		}
+	}
 }

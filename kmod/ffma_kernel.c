@@ -69,6 +69,21 @@ static bool ffma_reserve_fill(void)
 }
 
 /**
+ * ffma_pages_drain() - free the slices cached by core/ffma and the reserve.
+ *
+ * For module exit, after every allocator is destroyed: memory a cache
+ * still holds would otherwise outlive the module.
+ */
+void ffma_pages_drain(void)
+{
+	void *mem;
+
+	ffma_cache_drain();
+	while ((mem = ffma_reserve_take()))
+		__free_pages(virt_to_page(mem), FFMA_ORDER);
+}
+
+/**
  * ffma_pages_alloc() - memory for core/ffma.
  * @size: FFMA_SLICE_SIZE for a slice, else a page multiple.
  * @node: NUMA node to take it from.

@@ -22,6 +22,8 @@ void ffma_pcpu_free(void *ptr);
 void ffma_pcpu_collect(struct ffma_pcpu *pc);
 struct ffma *ffma_pcpu_of(struct ffma_pcpu *pc, unsigned int cpu);
 
+void ffma_pages_drain(void);
+
 int ffma_mem_init(void);
 void ffma_mem_exit(void);
 

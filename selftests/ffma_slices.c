@@ -48,6 +48,8 @@ TEST(four_slices_free_all)
 	EXPECT_EQ(3, ffma_cached_slices());
 	ffma_destroy(a);
 	EXPECT_EQ(4, ffma_cached_slices());
+	ffma_cache_drain();
+	EXPECT_EQ(0, ffma_cached_slices());
 	free(p);
 }
 

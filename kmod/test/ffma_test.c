@@ -333,6 +333,9 @@ static void __init selftest(void)
 	test_cross_cpu();
 	test_classes();
 	bench();
+	ffma_pages_drain();
+	check(ffma_cached_slices() == 0,
+	      "every cached slice freed before unload", raw_smp_processor_id());
 }
 
 KSTM_MODULE_LOADERS(ffma_test);
