@@ -5,11 +5,11 @@
  * The owner allocates from its current slice: the most recently freed
  * object first (a LIFO list linked through the first word of each free
  * object), then objects never used (a bump pointer). When the current
- * slice has neither, the owner takes
- * back the objects other threads freed, then moves on to a slice that has
- * free slots (the partial list), then to an empty slice from the cache.
- * Slices without free slots wait on the full list; a slice that becomes
- * empty, other than the current one, goes back to the cache.
+ * slice has neither, the owner takes back the objects other threads freed,
+ * then moves on to a slice with free objects (the partial list), then to
+ * an empty slice from the cache. Slices without free objects wait on the
+ * full list; a slice that becomes empty, other than the current one, goes
+ * back to the cache.
  *
  * Orderings (Documentation/ffma/design.rst has the full table):
  *   R5  a thread freeing an object it does not own links it onto the
@@ -37,8 +37,8 @@
  * @data_off: offset of the first object in a slice, page-aligned.
  * @count: objects per slice.
  * @cur: slice the owner allocates from, NULL before the first alloc.
- * @partial: slices other than @cur with free slots.
- * @full: slices other than @cur without free slots.
+ * @partial: slices other than @cur with free objects.
+ * @full: slices other than @cur without free objects.
  * @inuse: objects handed out and not yet freed back to the owner.
  * @slices: slices the allocator holds.
  * @remote: stack of objects freed by other threads, linked through their
@@ -260,7 +260,8 @@ static inline void *ffma_pop(struct ffma *ffma, struct ffma_slice *s,
 
 /*
  * A slice that is not @cur lost its last object (@n == 0) or got its
- * first free slot (@n == count - 1): move it between lists or release it.
+ * first free object (@n == count - 1): move it between lists or release
+ * it.
  */
 static void ffma_slice_changed(struct ffma *ffma, struct ffma_slice *s,
 			       size_t n)
