@@ -4,6 +4,7 @@
 # tcmalloc. bench/ffma_bench.c is linked once per malloc (the peers replace
 # malloc when linked); bench/ffma_bench.sh runs them and prints the tables,
 # also written to $(OUT)/bench/ffma.rst.
+# make bench-ffma-kernel: ffma_pcpu against kmem_cache in the test VM.
 
 FFMA_BENCH_OUT	:= $(OUT)/bench
 FFMA_BENCH_DEPS	:= $(OUT)/.deps-bench-ffma
@@ -27,3 +28,10 @@ $(FFMA_BENCH_OUT)/ffma_bench-%: bench/ffma_bench.c $(LIB_A) | $(FFMA_BENCH_DEPS)
 
 bench-ffma: $(FFMA_PEERS:%=$(FFMA_BENCH_OUT)/ffma_bench-%)
 	bench/ffma_bench.sh $(FFMA_BENCH_OUT) | tee $(FFMA_BENCH_OUT)/ffma.rst
+
+# ffma_pcpu against kmem_cache in the test VM: ffma_test.ko's timing line.
+.PHONY: bench-ffma-kernel
+bench: bench-ffma-kernel
+bench-ffma-kernel:
+	@$(MAKE) -s --no-print-directory vm-run \
+		VM_CMD="insmod /lib/modules/ffma_test.ko; dmesg | grep timing"
