@@ -6,16 +6,20 @@
  * CPU 0 to a consumer pinned to CPU 1, through a ring of RING_SLOTS slots.
  * Runs are interleaved: each round runs every case on every peer, starting
  * with a different peer each round, so drift in the machine's load hits
- * all peers alike. The table holds the median of the rounds.
+ * all peers alike. A run during which either thread was switched out is
+ * disturbed: it measures the scheduler, not the ring, so it is repeated
+ * (up to -a attempts). The table holds the median of the rounds.
  *
- * Usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-c CASE] [-i PEER]
- *                   [-o RST] [-v] [-s]
+ * Usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-a ATTEMPTS]
+ *                   [-c CASE] [-i PEER] [-o RST] [-v] [-s]
  *   -r  rounds (5)                -t  target seconds per run (0.2)
  *   -n  items per run (default: calibrated to -t on the fastest peer)
- *   -c  only this case            -i  only this peer
+ *   -a  attempts at an undisturbed run (3)
+ *   -c  only these cases          -i  only these peers (comma lists)
  *   -o  also write the table as a reStructuredText fragment
- *   -v  print every run           -s  one thread, no timing: each selected
- *                                     case once, for instruction counts
+ *   -v  print every run
+ *   -s  one thread, a batch in then a batch out: the fastest round's
+ *       nanoseconds per item, the cost without cache line traffic
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +53,7 @@ static struct ring_case cases[] = {
 
 struct options {
 	unsigned int rounds;
+	unsigned int attempts;
 	double seconds;
 	uint64_t items;
 	const char *only_case;
@@ -58,13 +63,15 @@ struct options {
 	bool serial;
 };
 
-/* Items per second of each round, then their median. */
+/* Items per second of each round; what the table shows (their median). */
 static double rates[NCASES][NIMPLS][MAX_ROUNDS];
-static double medians[NCASES][NIMPLS];
+static double table[NCASES][NIMPLS];
+/* Samples taken, and those of them from disturbed runs. */
+static unsigned int samples, disturbed;
 
 static void usage(void)
 {
-	fputs("usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-c CASE] [-i PEER] [-o RST] [-v] [-s]\n",
+	fputs("usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-a ATTEMPTS] [-c CASE] [-i PEER] [-o RST] [-v] [-s]\n",
 	      stderr);
 	exit(2);
 }
@@ -73,11 +80,14 @@ static void parse(int argc, char **argv, struct options *o)
 {
 	int opt;
 
-	*o = (struct options){ .rounds = 5, .seconds = 0.2 };
-	while ((opt = getopt(argc, argv, "r:t:n:c:i:o:vs")) != -1) {
+	*o = (struct options){ .rounds = 5, .attempts = 3, .seconds = 0.2 };
+	while ((opt = getopt(argc, argv, "r:t:n:a:c:i:o:vs")) != -1) {
 		switch (opt) {
 		case 'r':
 			o->rounds = strtoul(optarg, NULL, 0);
+			break;
+		case 'a':
+			o->attempts = strtoul(optarg, NULL, 0);
 			break;
 		case 't':
 			o->seconds = strtod(optarg, NULL);
@@ -105,30 +115,55 @@ static void parse(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind != argc || !o->rounds || o->rounds > MAX_ROUNDS ||
-	    o->seconds <= 0)
+	    !o->attempts || o->seconds <= 0)
 		usage();
 }
 
+/* Whether @name is in @only, a comma-separated list (NULL: all). */
 static bool selected(const char *only, const char *name)
 {
-	return !only || !strcmp(only, name);
+	size_t len = strlen(name);
+
+	if (!only)
+		return true;
+	while (only) {
+		if (!strncmp(only, name, len) &&
+		    (only[len] == ',' || !only[len]))
+			return true;
+		only = strchr(only, ',');
+		if (only)
+			only++;
+	}
+	return false;
 }
 
-/* One run of @c on @impl; exits when the consumer's sum is wrong. */
+/*
+ * Items per second of a run of @c on @impl, repeated up to @attempts times
+ * until neither thread was switched out; *@clean tells whether that
+ * happened. Exits when the consumer's sum is wrong.
+ */
 static double run_once(const struct ring_impl *impl,
-		       const struct ring_case *c)
+		       const struct ring_case *c, unsigned int attempts,
+		       bool *clean)
 {
-	uint64_t ns, sum;
+	struct ring_result res = { 0 };
 
-	if (impl->run(c, &ns, &sum))
-		exit(1);
-	if (sum != ring_expected_sum(c, c->items)) {
-		fprintf(stderr, "ring_bench: %s %s: sum %#llx, expected %#llx\n",
-			impl->name, c->name, (unsigned long long)sum,
-			(unsigned long long)ring_expected_sum(c, c->items));
-		exit(1);
+	for (unsigned int a = 0; a < attempts; a++) {
+		if (impl->run(c, &res))
+			exit(1);
+		if (res.sum != ring_expected_sum(c, c->items)) {
+			fprintf(stderr, "ring_bench: %s %s: sum %#llx, expected %#llx\n",
+				impl->name, c->name,
+				(unsigned long long)res.sum,
+				(unsigned long long)
+				ring_expected_sum(c, c->items));
+			exit(1);
+		}
+		if (!res.switches)
+			break;
 	}
-	return ns ? (double)c->items * 1e9 / (double)ns : 0;
+	*clean = !res.switches;
+	return res.ns ? (double)c->items * 1e9 / (double)res.ns : 0;
 }
 
 /* Items for @c so that its fastest peer runs about @o->seconds. */
@@ -140,7 +175,9 @@ static uint64_t calibrate(struct ring_case *c, const struct options *o)
 	c->items = CALIBRATE_ITEMS;
 	for (size_t i = 0; i < NIMPLS; i++) {
 		if (selected(o->only_impl, impls[i]->name)) {
-			double rate = run_once(impls[i], c);
+			bool clean;
+			double rate = run_once(impls[i], c, o->attempts,
+					       &clean);
 
 			best = rate > best ? rate : best;
 		}
@@ -163,11 +200,12 @@ static double median(double *v, unsigned int n)
 }
 
 static void report(unsigned int round, const struct ring_case *c,
-		   const struct ring_impl *impl, double items_per_s)
+		   const struct ring_impl *impl, double items_per_s,
+		   bool clean)
 {
-	fprintf(stderr, "round %u %-13s %-8s %llu items %.2f M/s\n",
+	fprintf(stderr, "round %u %-13s %-8s %llu items %.2f M/s%s\n",
 		round, c->name, impl->name, (unsigned long long)c->items,
-		items_per_s / 1e6);
+		items_per_s / 1e6, clean ? "" : " (disturbed)");
 }
 
 static void measure(const struct options *o)
@@ -187,19 +225,23 @@ static void measure(const struct options *o)
 				continue;
 			for (size_t j = 0; j < NIMPLS; j++) {
 				size_t i = (j + r) % NIMPLS;
+				bool clean;
 
 				if (!selected(o->only_impl, impls[i]->name))
 					continue;
-				rates[k][i][r] = run_once(impls[i], &cases[k]);
+				rates[k][i][r] = run_once(impls[i], &cases[k],
+							  o->attempts, &clean);
+				samples++;
+				disturbed += !clean;
 				if (o->verbose)
 					report(r, &cases[k], impls[i],
-					       rates[k][i][r]);
+					       rates[k][i][r], clean);
 			}
 		}
 	}
 	for (size_t k = 0; k < NCASES; k++)
 		for (size_t i = 0; i < NIMPLS; i++)
-			medians[k][i] = median(rates[k][i], o->rounds);
+			table[k][i] = median(rates[k][i], o->rounds);
 }
 
 /* "1.23" for a ratio, "-" when a peer did not run. */
@@ -224,11 +266,11 @@ static void row(FILE *f, const char *fmt, size_t k)
 {
 	char w[16], d[16], c[16], rd[16], rc[16];
 
-	rate(w, sizeof(w), medians[k][0]);
-	rate(d, sizeof(d), medians[k][1]);
-	rate(c, sizeof(c), medians[k][2]);
-	ratio(rd, sizeof(rd), medians[k][0], medians[k][1]);
-	ratio(rc, sizeof(rc), medians[k][0], medians[k][2]);
+	rate(w, sizeof(w), table[k][0]);
+	rate(d, sizeof(d), table[k][1]);
+	rate(c, sizeof(c), table[k][2]);
+	ratio(rd, sizeof(rd), table[k][0], table[k][1]);
+	ratio(rc, sizeof(rc), table[k][0], table[k][2]);
 	fprintf(f, fmt, cases[k].name, w, d, c, rd, rc);
 }
 
@@ -255,8 +297,8 @@ static void print_table(const struct options *o)
 {
 	static const char fmt[] = "%-13s %10s %10s %10s %9s %9s\n";
 
-	printf("ring throughput, million items/s, median of %u rounds\n",
-	       o->rounds);
+	printf("ring throughput, million items/s, median of %u rounds; %u of %u samples disturbed\n",
+	       o->rounds, disturbed, samples);
 	printf(fmt, "case", "well", "rte_ring", "ck_ring", "well/rte",
 	       "well/ck");
 	for (size_t k = 0; k < NCASES; k++)
@@ -279,9 +321,9 @@ static int write_rst(const struct options *o)
 	}
 	cpu_model(model, sizeof(model));
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-	fprintf(f, ".. table:: Million items per second, median of %u interleaved runs; from ``make bench``\n",
-		o->rounds);
-	fprintf(f, "   on %s, %ld CPUs (%s).\n\n", date,
+	fprintf(f, ".. table:: Million items per second, median of %u interleaved runs of about %g s (%u of %u samples disturbed);\n",
+		o->rounds, o->seconds, disturbed, samples);
+	fprintf(f, "   from ``make bench`` on %s, %ld CPUs (%s).\n\n", date,
 		sysconf(_SC_NPROCESSORS_ONLN), model);
 	fputs(rule, f);
 	fprintf(f, fmt, "case", "well", "rte_ring", "ck_ring", "well/rte",
@@ -294,28 +336,58 @@ static int write_rst(const struct options *o)
 	return fclose(f) ? -1 : 0;
 }
 
-/* -s: each selected case once in one thread, checked, for valgrind. */
+/*
+ * -s: every selected case in one thread, a batch in then a batch out, in
+ * interleaved rounds; prints the fastest round's nanoseconds per item.
+ * Under valgrind (bench/ring_icount.sh) with -r 1 it gives instructions.
+ */
 static void serial(const struct options *o)
 {
-	for (size_t k = 0; k < NCASES; k++) {
-		struct ring_case *c = &cases[k];
+	static const char fmt[] = "%-13s %10s %10s %10s\n";
 
-		if (!selected(o->only_case, c->name))
-			continue;
-		c->items = o->items ? o->items : CALIBRATE_ITEMS;
-		for (size_t i = 0; i < NIMPLS; i++) {
-			uint64_t sum;
+	for (unsigned int r = 0; r < o->rounds; r++) {
+		for (size_t k = 0; k < NCASES; k++) {
+			struct ring_case *c = &cases[k];
 
-			if (!selected(o->only_impl, impls[i]->name))
+			if (!selected(o->only_case, c->name))
 				continue;
-			if (impls[i]->serial(c, &sum))
-				exit(1);
-			if (sum != ring_expected_sum(c, c->items)) {
-				fprintf(stderr, "ring_bench: -s %s %s: bad sum\n",
-					impls[i]->name, c->name);
-				exit(1);
+			c->items = o->items ? o->items : CALIBRATE_ITEMS;
+			for (size_t j = 0; j < NIMPLS; j++) {
+				size_t i = (j + r) % NIMPLS;
+				struct ring_result res;
+				double ns;
+
+				if (!selected(o->only_impl, impls[i]->name))
+					continue;
+				if (impls[i]->serial(c, &res))
+					exit(1);
+				if (res.sum != ring_expected_sum(c, c->items)) {
+					fprintf(stderr, "ring_bench: -s %s %s: bad sum\n",
+						impls[i]->name, c->name);
+					exit(1);
+				}
+				ns = (double)res.ns / (double)c->items;
+				if (!r || ns < table[k][i])
+					table[k][i] = ns;
 			}
 		}
+	}
+	printf("one thread, ns per item (in and out), fastest of %u rounds\n",
+	       o->rounds);
+	printf(fmt, "case", "well", "rte_ring", "ck_ring");
+	for (size_t k = 0; k < NCASES; k++) {
+		char col[NIMPLS][16];
+
+		if (!selected(o->only_case, cases[k].name))
+			continue;
+		for (size_t i = 0; i < NIMPLS; i++) {
+			if (selected(o->only_impl, impls[i]->name))
+				snprintf(col[i], sizeof(col[i]), "%.2f",
+					 table[k][i]);
+			else
+				snprintf(col[i], sizeof(col[i]), "-");
+		}
+		printf(fmt, cases[k].name, col[0], col[1], col[2]);
 	}
 }
 

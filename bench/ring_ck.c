@@ -124,6 +124,7 @@ RING_INLINE void ck_produce(struct ring_ctx *ctx, size_t words, bool multi)
 			ring_relax();
 		seq += done;
 	}
+	ring_done(ctx, true);
 }
 
 RING_INLINE void ck_consume(struct ring_ctx *ctx, size_t words, bool multi)
@@ -141,7 +142,7 @@ RING_INLINE void ck_consume(struct ring_ctx *ctx, size_t words, bool multi)
 			ring_relax();
 		seen += got;
 	}
-	ring_done(ctx);
+	ring_done(ctx, false);
 	ctx->sum = sum;
 }
 
@@ -190,27 +191,28 @@ static void ck_unmake(struct ck_bench_ring *r)
 	free(r);
 }
 
-static int ck_run(const struct ring_case *c, uint64_t *ns, uint64_t *sum)
+static int ck_run(const struct ring_case *c, struct ring_result *res)
 {
 	struct ring_ctx ctx = { .c = c };
 	struct ck_bench_ring *r = ck_make(c);
 
 	ctx.ring = r;
-	ring_pair(&ctx, ck_producer, ck_consumer);
-	*ns = ctx.t1 - ctx.t0;
-	*sum = ctx.sum;
+	ring_pair(&ctx, ck_producer, ck_consumer, res);
 	ck_unmake(r);
 	return 0;
 }
 
-static int ck_serial(const struct ring_case *c, uint64_t *sum)
+static int ck_serial(const struct ring_case *c, struct ring_result *res)
 {
 	struct ring_ctx ctx = { .c = c };
 	struct ck_bench_ring *r = ck_make(c);
 
 	ctx.ring = r;
+	ctx.t0 = ring_now_ns();
 	RING_SPECIALISE(ck_shuttle, &ctx);
-	*sum = ctx.sum;
+	res->ns = ring_now_ns() - ctx.t0;
+	res->sum = ctx.sum;
+	res->switches = 0;
 	ck_unmake(r);
 	return 0;
 }

@@ -83,6 +83,7 @@ RING_INLINE void dpdk_produce(struct ring_ctx *ctx, size_t words, bool multi)
 			ring_relax();
 		seq += done;
 	}
+	ring_done(ctx, true);
 }
 
 RING_INLINE void dpdk_consume(struct ring_ctx *ctx, size_t words, bool multi)
@@ -100,7 +101,7 @@ RING_INLINE void dpdk_consume(struct ring_ctx *ctx, size_t words, bool multi)
 			ring_relax();
 		seen += got;
 	}
-	ring_done(ctx);
+	ring_done(ctx, false);
 	ctx->sum = sum;
 }
 
@@ -156,7 +157,7 @@ static struct rte_ring *dpdk_make(const struct ring_case *c)
 	return r;
 }
 
-static int dpdk_run(const struct ring_case *c, uint64_t *ns, uint64_t *sum)
+static int dpdk_run(const struct ring_case *c, struct ring_result *res)
 {
 	struct ring_ctx ctx = { .c = c };
 	struct rte_ring *r = dpdk_make(c);
@@ -164,14 +165,12 @@ static int dpdk_run(const struct ring_case *c, uint64_t *ns, uint64_t *sum)
 	if (!r)
 		return -1;
 	ctx.ring = r;
-	ring_pair(&ctx, dpdk_producer, dpdk_consumer);
-	*ns = ctx.t1 - ctx.t0;
-	*sum = ctx.sum;
+	ring_pair(&ctx, dpdk_producer, dpdk_consumer, res);
 	free(r);
 	return 0;
 }
 
-static int dpdk_serial(const struct ring_case *c, uint64_t *sum)
+static int dpdk_serial(const struct ring_case *c, struct ring_result *res)
 {
 	struct ring_ctx ctx = { .c = c };
 	struct rte_ring *r = dpdk_make(c);
@@ -179,8 +178,11 @@ static int dpdk_serial(const struct ring_case *c, uint64_t *sum)
 	if (!r)
 		return -1;
 	ctx.ring = r;
+	ctx.t0 = ring_now_ns();
 	RING_SPECIALISE(dpdk_shuttle, &ctx);
-	*sum = ctx.sum;
+	res->ns = ring_now_ns() - ctx.t0;
+	res->sum = ctx.sum;
+	res->switches = 0;
 	free(r);
 	return 0;
 }

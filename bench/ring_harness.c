@@ -4,15 +4,22 @@
  * for the ring benchmarks.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 
 #include "ring_harness.h"
 
-static uint64_t ring_now_ns(void)
+/**
+ * ring_now_ns() - a monotonic clock.
+ *
+ * Return: nanoseconds since an arbitrary start.
+ */
+uint64_t ring_now_ns(void)
 {
 	struct timespec ts;
 
@@ -48,44 +55,70 @@ static void ring_spawn(pthread_t *thread, int cpu, void *(*fn)(void *),
  *       the threads (ring_go(), ring_done()).
  * @producer: the producer's thread function.
  * @consumer: the consumer's thread function.
+ * @res: where to store what the run measured.
  *
  * Exits when a thread cannot be started on its CPU.
  */
 void ring_pair(struct ring_ctx *ctx, void *(*producer)(void *),
-	       void *(*consumer)(void *))
+	       void *(*consumer)(void *), struct ring_result *res)
 {
 	pthread_t prod, cons;
 
+	atomic_init(&ctx->ready, 0);
+	atomic_init(&ctx->switches, 0);
 	ctx->t0 = 0;
 	ctx->t1 = 0;
 	ctx->sum = 0;
-	pthread_barrier_init(&ctx->start, NULL, 2);
 	ring_spawn(&cons, RING_CPU_CONSUMER, consumer, ctx);
 	ring_spawn(&prod, RING_CPU_PRODUCER, producer, ctx);
 	pthread_join(prod, NULL);
 	pthread_join(cons, NULL);
-	pthread_barrier_destroy(&ctx->start);
+	res->ns = ctx->t1 - ctx->t0;
+	res->sum = ctx->sum;
+	res->switches = atomic_load(&ctx->switches);
+}
+
+/* Context switches of the calling thread so far. */
+static long ring_switches(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_nvcsw + ru.ru_nivcsw;
 }
 
 /**
  * ring_go() - wait for the other thread, then start the clock.
  * @ctx: the run.
  * @producer: true in the producer, which takes the start time.
+ *
+ * Both threads spin at the start line, so neither is still waking up
+ * when the other starts.
  */
 void ring_go(struct ring_ctx *ctx, bool producer)
 {
-	pthread_barrier_wait(&ctx->start);
+	ctx->sw0[!producer] = ring_switches();
+	/* Pairs with the other thread's increment: both see 2, then go. */
+	atomic_fetch_add_explicit(&ctx->ready, 1, memory_order_acq_rel);
+	while (atomic_load_explicit(&ctx->ready, memory_order_acquire) < 2)
+		ring_relax();
 	if (producer)
 		ctx->t0 = ring_now_ns();
 }
 
 /**
- * ring_done() - stop the clock: the consumer has read the last item.
+ * ring_done() - a thread has finished its part of the run.
  * @ctx: the run.
+ * @producer: true in the producer; the consumer stops the clock, having
+ *            read the last item.
  */
-void ring_done(struct ring_ctx *ctx)
+void ring_done(struct ring_ctx *ctx, bool producer)
 {
-	ctx->t1 = ring_now_ns();
+	if (!producer)
+		ctx->t1 = ring_now_ns();
+	atomic_fetch_add_explicit(&ctx->switches,
+				  ring_switches() - ctx->sw0[!producer],
+				  memory_order_relaxed);
 }
 
 /**

@@ -10,7 +10,7 @@
 #ifndef RING_HARNESS_H
 #define RING_HARNESS_H
 
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,35 +43,53 @@ struct ring_case {
 };
 
 /**
+ * struct ring_result - what one run measured.
+ * @ns: nanoseconds from the producer's start to the consumer's last item.
+ * @sum: the consumer's sum of every word it read.
+ * @switches: context switches of both threads during the run; a run with
+ *            none was not disturbed by the rest of the machine.
+ */
+struct ring_result {
+	uint64_t ns;
+	uint64_t sum;
+	long switches;
+};
+
+/**
  * struct ring_ctx - one run, shared by its two threads.
  * @c: the case.
  * @ring: the peer's ring.
- * @start: both threads pass it before the clock starts.
+ * @ready: threads at the start line; both spin until it reaches 2.
  * @t0: nanoseconds when the producer started.
  * @t1: nanoseconds when the consumer had read the last item.
  * @sum: the consumer's sum of every word it read.
+ * @sw0: each thread's context switches at the start (0 producer).
+ * @switches: context switches of both threads during the run.
  */
 struct ring_ctx {
 	const struct ring_case *c;
 	void *ring;
-	pthread_barrier_t start;
+	atomic_int ready;
 	uint64_t t0;
 	uint64_t t1;
 	uint64_t sum;
+	long sw0[2];
+	atomic_long switches;
 };
 
 /**
  * struct ring_impl - one peer.
  * @name: column title.
- * @run: move @c->items items between two pinned threads; fills @ns and
- *       @sum, returns 0 or -1 (message printed).
+ * @run: move @c->items items between two pinned threads; fills @res,
+ *       returns 0 or -1 (message printed).
  * @serial: move @c->items items in one thread, a batch in then a batch
- *          out, for instruction counts; fills @sum, returns 0 or -1.
+ *          out: the cost of the calls without the cache line traffic;
+ *          fills @res (@ns of the moving alone), returns 0 or -1.
  */
 struct ring_impl {
 	const char *name;
-	int (*run)(const struct ring_case *c, uint64_t *ns, uint64_t *sum);
-	int (*serial)(const struct ring_case *c, uint64_t *sum);
+	int (*run)(const struct ring_case *c, struct ring_result *res);
+	int (*serial)(const struct ring_case *c, struct ring_result *res);
 };
 
 extern const struct ring_impl ring_impl_well;
@@ -79,10 +97,11 @@ extern const struct ring_impl ring_impl_dpdk;
 extern const struct ring_impl ring_impl_ck;
 
 void ring_pair(struct ring_ctx *ctx, void *(*producer)(void *),
-	       void *(*consumer)(void *));
+	       void *(*consumer)(void *), struct ring_result *res);
 void ring_go(struct ring_ctx *ctx, bool producer);
-void ring_done(struct ring_ctx *ctx);
+void ring_done(struct ring_ctx *ctx, bool producer);
 void *ring_alloc(size_t size);
+uint64_t ring_now_ns(void);
 uint64_t ring_expected_sum(const struct ring_case *c, uint64_t items);
 
 /**

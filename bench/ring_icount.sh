@@ -17,7 +17,7 @@ peers="well rte_ring ck_ring"
 irefs() {
 	valgrind --tool=cachegrind --cache-sim=no \
 		--cachegrind-out-file=/dev/null \
-		"$bench" -s -n "$1" -c "$2" -i "$3" 2>&1 |
+		"$bench" -s -r 1 -n "$1" -c "$2" -i "$3" 2>&1 |
 		awk '/I *refs:/ { gsub(",", "", $NF); print $NF }'
 }
 

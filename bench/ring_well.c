@@ -74,6 +74,7 @@ RING_INLINE void well_produce(struct ring_ctx *ctx, size_t words, bool multi)
 			ring_relax();
 		seq += got;
 	}
+	ring_done(ctx, true);
 }
 
 RING_INLINE void well_consume(struct ring_ctx *ctx, size_t words, bool multi)
@@ -91,7 +92,7 @@ RING_INLINE void well_consume(struct ring_ctx *ctx, size_t words, bool multi)
 			ring_relax();
 		seen += got;
 	}
-	ring_done(ctx);
+	ring_done(ctx, false);
 	ctx->sum = sum;
 }
 
@@ -146,7 +147,7 @@ static void well_unmake(struct well *w)
 	free(w);
 }
 
-static int well_run(const struct ring_case *c, uint64_t *ns, uint64_t *sum)
+static int well_run(const struct ring_case *c, struct ring_result *res)
 {
 	struct ring_ctx ctx = { .c = c };
 	struct well *w = well_make(c);
@@ -154,14 +155,12 @@ static int well_run(const struct ring_case *c, uint64_t *ns, uint64_t *sum)
 	if (!w)
 		return -1;
 	ctx.ring = w;
-	ring_pair(&ctx, well_producer, well_consumer);
-	*ns = ctx.t1 - ctx.t0;
-	*sum = ctx.sum;
+	ring_pair(&ctx, well_producer, well_consumer, res);
 	well_unmake(w);
 	return 0;
 }
 
-static int well_serial(const struct ring_case *c, uint64_t *sum)
+static int well_serial(const struct ring_case *c, struct ring_result *res)
 {
 	struct ring_ctx ctx = { .c = c };
 	struct well *w = well_make(c);
@@ -169,8 +168,11 @@ static int well_serial(const struct ring_case *c, uint64_t *sum)
 	if (!w)
 		return -1;
 	ctx.ring = w;
+	ctx.t0 = ring_now_ns();
 	RING_SPECIALISE(well_shuttle, &ctx);
-	*sum = ctx.sum;
+	res->ns = ring_now_ns() - ctx.t0;
+	res->sum = ctx.sum;
+	res->switches = 0;
 	well_unmake(w);
 	return 0;
 }
