@@ -112,6 +112,35 @@ TEST_F(ring, all_takes_what_was_released)
 	EXPECT_EQ(5, pos);
 }
 
+/*
+ * A reserver that read tail long ago may store it into seen after others
+ * have reserved past it (seen is only a cache). Such a seen, behind head,
+ * must count as nothing available, never as a huge amount. White-box: the
+ * test writes seen itself to recreate that interleaving.
+ */
+TEST_F(ring, stale_seen_gives_no_phantom_blocks)
+{
+	size_t pos = UNTOUCHED;
+
+	ASSERT_EQ(BLK_COUNT, variant->reserve(&self->w.tx, &pos, (size_t)-1));
+	well_release_single(&self->w.rx, BLK_COUNT);
+	ASSERT_EQ(BLK_COUNT, variant->reserve(&self->w.rx, &pos, BLK_COUNT));
+
+	/* rx is empty; its seen goes back to an old tail. */
+	well_store_relaxed(&self->w.rx.seen, BLK_COUNT / 2);
+	pos = UNTOUCHED;
+	EXPECT_EQ(0, variant->reserve(&self->w.rx, &pos, 2));
+	EXPECT_EQ(UNTOUCHED, pos);
+
+	/* tx: bias counts every block, a seen older than that is stale. */
+	well_release_single(&self->w.tx, 1);
+	well_store_relaxed(&self->w.tx.seen, 0);
+	EXPECT_EQ(1, variant->reserve(&self->w.tx, &pos, 4));
+	EXPECT_EQ(BLK_COUNT, pos);
+	well_store_relaxed(&self->w.tx.seen, 0);
+	EXPECT_EQ(0, variant->reserve(&self->w.tx, &pos, 4));
+}
+
 /* Every (available, max) pair on both sides, over several laps. */
 TEST_F(ring, every_amount)
 {
