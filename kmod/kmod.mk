@@ -88,13 +88,16 @@ vm-run: kmod
 	@scripts/vm/run.sh -t $(VM_TIMEOUT) -k $(OUT)/vm-vmlinuz -r \
 		-i $(OUT)/vm-run.cpio.gz
 
-# make check: the lint (on the default kernel and on 6.12, the other one
-# Debian 12 ships) and the VM suite, each a step of scripts/run-tests.sh
-# (a step is one word, hence the escaped spaces). The lint steps re-enter
-# make, which then sees the headers kmod-deps installed.
-CHECK_DEPS	+= vm-image
+# make check: checkpatch.pl, the lint (on the default kernel and on 6.12,
+# the other one Debian 12 ships) and the VM suite, each a step of
+# scripts/run-tests.sh (a step is one word, hence the escaped spaces). The
+# lint steps re-enter make, which then sees the headers kmod-deps installed.
+CHECK_DEPS	+= $(KSFT_STAMP) vm-image
+CHECKPATCH_STEP	:= scripts/vm/checkpatch.sh\ $(LINUX_SRC)/scripts/checkpatch.pl
+CHECKPATCH_STEP	:= $(CHECKPATCH_STEP)\ $(OUT)/checkpatch
 KMOD_LINT	:= $(MAKE)\ -s\ --no-print-directory\ kmod-lint
 VM_STEP		:= scripts/vm/run.sh\ -t\ $(VM_TIMEOUT)\ -k\ $(OUT)/vm-vmlinuz
 VM_STEP		:= $(VM_STEP)\ -i\ $(OUT)/vm-initramfs.cpio.gz
-CHECK_STEPS	+= kmod-lint:$(KMOD_LINT) kmod-lint-6.12:$(KMOD_LINT)\ KVER=6.12 \
+CHECK_STEPS	+= checkpatch:$(CHECKPATCH_STEP) \
+		   kmod-lint:$(KMOD_LINT) kmod-lint-6.12:$(KMOD_LINT)\ KVER=6.12 \
 		   vm:$(VM_STEP)
