@@ -128,8 +128,7 @@ FIXTURE_TEARDOWN(stress)
 	struct shared *s = &self->s;
 	unsigned int i;
 
-	for (i = 0; s->workers &&
-		    i < s->producers + s->consumers; i++) {
+	for (i = 0; s->workers && i < s->producers + s->consumers; i++) {
 		free(s->workers[i].count);
 		free(s->workers[i].sum);
 		free(s->workers[i].next);
