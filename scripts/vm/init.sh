@@ -93,6 +93,8 @@ uptime() {
 	cut -d' ' -f1 /proc/uptime
 }
 
+# A line of its own: the firmware's last words end without a newline.
+echo
 echo "@@vm begin $(uname -r) uptime=$(uptime)"
 [ -e /cmd ] && run_command
 test_modules
