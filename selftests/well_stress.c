@@ -83,6 +83,17 @@ FIXTURE_VARIANT_ADD(stress, mpmc) {
 	.per_producer = 300000,
 };
 
+/* Rings of one and two blocks: always full or empty. */
+FIXTURE_VARIANT_ADD(stress, spsc_one) {
+	.producers = 1, .consumers = 1, .blk_count = 1,
+	.per_producer = 100000,
+};
+
+FIXTURE_VARIANT_ADD(stress, mpmc_two) {
+	.producers = 2, .consumers = 2, .blk_count = 2,
+	.per_producer = 50000,
+};
+
 /* MPMC again, with counters that cross SIZE_MAX halfway through. */
 FIXTURE_VARIANT_ADD(stress, mpmc_top) {
 	.producers = 2, .consumers = 2, .blk_count = 32,

@@ -125,6 +125,29 @@ TEST_F(ring, tokens_keep_counting_over_laps)
 	}
 }
 
+/* A one-block well: every position is block 0. */
+TEST(one_block)
+{
+	struct well w;
+	uint64_t mem;
+	size_t pos, lap;
+
+	ASSERT_EQ(0, well_params(sizeof(mem), 1, &w));
+	ASSERT_EQ(0, w.blk_mask);
+	ASSERT_EQ(0, well_init(&w, &mem));
+	for (lap = 0; lap < 4; lap++) {
+		ASSERT_EQ(1, well_reserve(&w.tx, &pos, (size_t)-1));
+		ASSERT_EQ(lap, pos);
+		EXPECT_EQ((void *)&mem, well_access(pos, 0, &w));
+		EXPECT_EQ(0, well_reserve(&w.tx, &pos, 1));
+		mem = lap;
+		well_release_single(&w.rx, 1);
+		ASSERT_EQ(1, well_reserve_single(&w.rx, &pos, 2));
+		EXPECT_EQ(lap, *WELL_DEREF(uint64_t, pos, 0, &w));
+		well_release_single(&w.tx, 1);
+	}
+}
+
 /* Counters cross SIZE_MAX mid-reservation, with both kinds of calls. */
 TEST_F(ring, counters_wrap_past_size_max)
 {
