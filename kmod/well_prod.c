@@ -9,8 +9,10 @@
  * Kthreads reserve, write and release; alone they use the *_single() core
  * functions, together well_reserve() and well_release_multi(). A thread
  * whose release finds an earlier reservation unreleased retries, spinning
- * briefly and then sleeping a few microseconds: the holder is another kthread that will release, or the
- * hrtimer, whose reservation STOP releases itself after cancelling it.
+ * briefly and then sleeping a few microseconds: the holder is another
+ * kthread that will release, or the hrtimer, whose reservation STOP
+ * releases itself after cancelling it. Threads hold a reservation with
+ * preemption disabled, so a holder is never a preempted thread.
  * Holders always release what they reserved, even on a broken ring, so the
  * chain of waiters always ends.
  *
@@ -33,7 +35,8 @@
 #define WELL_BATCH_DEFAULT	16
 #define WELL_TIMER_NS_DEFAULT	100000
 #define WELL_TIMER_NS_MIN	10000
-#define WELL_RELEASE_SPINS	64
+#define WELL_RELEASE_SPINS	4096
+#define WELL_THREAD_BATCH_BYTES	(256 * 1024)
 #define WELL_RELEASE_SLEEP_US	5
 
 /**
@@ -123,20 +126,24 @@ static size_t well_prod_write(struct well_prod *p, size_t *pos, bool single)
 }
 
 /*
- * Release in order, waiting for earlier reservations. Their holder may be
- * preempted on this very CPU, where cond_resched() would not let it run
- * before the next tick: after a short spin, sleep briefly instead.
+ * Release in order, waiting for earlier reservations. Threads hold
+ * reservations with preemption disabled, so an earlier holder is either
+ * running on another CPU (a short spin covers it) or not running at all:
+ * the hrtimer between expiries, or a thread sleeping here itself. Then
+ * sleep briefly instead of spinning. Called with preemption disabled.
  */
 static void well_prod_release(struct well_ring *ring, size_t pos, size_t n)
 {
 	unsigned int spins = 0;
 
 	while (!well_ring_release(ring, pos, n)) {
-		if (++spins < WELL_RELEASE_SPINS)
+		if (++spins < WELL_RELEASE_SPINS) {
 			cpu_relax();
-		else
-			usleep_range(WELL_RELEASE_SLEEP_US,
-				     2 * WELL_RELEASE_SLEEP_US);
+			continue;
+		}
+		preempt_enable();
+		usleep_range(WELL_RELEASE_SLEEP_US, 2 * WELL_RELEASE_SLEEP_US);
+		preempt_disable();
 	}
 }
 
@@ -148,7 +155,14 @@ static int well_prod_thread(void *arg)
 	size_t pos, n;
 
 	while (!kthread_should_stop() && !well_prod_done(p)) {
+		/* Never preempted between reserve and release: see above. */
+		preempt_disable();
 		n = well_prod_write(p, &pos, single);
+		if (n && single)
+			well_ring_release_single(ring, n);
+		else if (n)
+			well_prod_release(ring, pos, n);
+		preempt_enable();
 		if (!n) {
 			if (well_ring_is_broken(ring))
 				break;
@@ -158,10 +172,6 @@ static int well_prod_thread(void *arg)
 						 well_ring_room(ring));
 			continue;
 		}
-		if (single)
-			well_ring_release_single(ring, n);
-		else
-			well_prod_release(ring, pos, n);
 		cond_resched();
 	}
 	/* Finished early: wait for kthread_stop(), which reaps us. */
@@ -234,6 +244,9 @@ int well_prods_start(struct well_ring *ring, const struct well_start *req)
 		p->id = i;
 		p->target = req->blocks;
 		p->batch = req->batch ? req->batch : WELL_BATCH_DEFAULT;
+		/* Bound the work done with preemption disabled. */
+		p->batch = clamp_t(size_t, WELL_THREAD_BATCH_BYTES /
+				   well_blk_size(&ring->kw), 1, p->batch);
 	}
 	for (i = 0; i < n - timer; i++) {
 		struct task_struct *t;
@@ -281,8 +294,10 @@ void well_prods_stop(struct well_ring *ring)
 		struct well_prod *p = &ps->p[ps->n - 1];
 
 		hrtimer_cancel(&p->timer);
+		preempt_disable();
 		if (p->held_n)
 			well_prod_release(ring, p->held_pos, p->held_n);
+		preempt_enable();
 	}
 	for (i = 0; i < ps->n - ps->timer; i++)
 		kthread_stop(ps->p[i].task);

@@ -214,10 +214,10 @@ TEST(fuzz)
 			continue;
 		if (ioctl(fd, cmd, arg) == 0)
 			continue;
-		for (k = 0; k < sizeof(ok) / sizeof(ok[0]); k++)
+		for (k = 0; k < ARRAY_SIZE(ok); k++)
 			if (errno == ok[k])
 				break;
-		ASSERT_LT(k, sizeof(ok) / sizeof(ok[0])) {
+		ASSERT_LT(k, ARRAY_SIZE(ok)) {
 			TH_LOG("cmd %#x errno %d", cmd, errno);
 		}
 	}

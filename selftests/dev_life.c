@@ -318,7 +318,7 @@ TEST_F(dev, scribble)
 		(size_t *)&r->rx.seen.v, (size_t *)&r->rx.tail.v,
 		&r->rx.bias, &r->rx.limit, &r->tx.bias, &r->blk_count,
 	};
-	const int nwords = sizeof(words) / sizeof(words[0]);
+	const int nwords = ARRAY_SIZE(words);
 	uint8_t *data = self->dev.geo.mem;
 	int i;
 

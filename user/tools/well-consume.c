@@ -27,8 +27,8 @@ static double well_now(void)
 
 static void well_usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-d dev] [-b blk_size] [-c blk_count] "
-		"[-p producers] [-n blocks_per_producer] [-B batch] [-t]\n",
+	fprintf(stderr,
+		"usage: %s [-d dev] [-b size] [-c count] [-p producers] [-n blocks] [-B batch] [-t]\n",
 		prog);
 	exit(2);
 }
@@ -92,8 +92,8 @@ int main(int argc, char **argv)
 	if (err)
 		fprintf(stderr, "well-consume: %s\n", strerror(-err));
 	if (!well_dev_stats(&dev, &st))
-		printf("kernel: published %llu, waits %llu, wakes %llu, "
-		       "timer runs %llu\n", (unsigned long long)st.published,
+		printf("kernel: published %llu, waits %llu, wakes %llu, timer runs %llu\n",
+		       (unsigned long long)st.published,
 		       (unsigned long long)st.waits,
 		       (unsigned long long)st.wakes,
 		       (unsigned long long)st.timer_runs);
@@ -105,8 +105,8 @@ int main(int argc, char **argv)
 	       req.flags & WELL_START_TIMER ? " (last in an hrtimer)" : "");
 	printf("well-consume: %.0f blocks/s, %.1f MB/s\n", tally.blocks / dt,
 	       tally.blocks * (double)blk_size / dt / 1e6);
-	printf("well-consume: errors: %" PRIu64 " checksum, %" PRIu64
-	       " sequence\n", tally.bad_csum, tally.bad_seq);
+	printf("well-consume: errors: %" PRIu64 " checksum, %" PRIu64 " sequence\n",
+	       tally.bad_csum, tally.bad_seq);
 	if (err || tally.blocks != total || tally.bad_csum || tally.bad_seq) {
 		printf("well-consume: verification FAILED\n");
 		return 1;
