@@ -81,11 +81,7 @@ $(LIB_SO): $(LIB_SRCS:%.c=$(OUT)/plain/obj/%.o) user/libwell.map
 $(OUT)/lib/libwell.a: $(LIB_A)
 	@mkdir -p $(@D)
 	cp $< $@
-$(OUT)/lib/well.pc: user/well.pc.in Makefile
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	    -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
-lib: $(OUT)/lib/libwell.a $(LIB_SO) $(OUT)/lib/well.pc
+lib: $(OUT)/lib/libwell.a $(LIB_SO)
 
 # core/ compiles with no libc: only the compiler's own headers.
 FREESTANDING_FLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding \
@@ -105,7 +101,9 @@ install: lib
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libwell.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwell.so.$(SOVERSION)
 	ln -sf libwell.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libwell.so
-	install -m 644 $(OUT)/lib/well.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    user/well.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/well.pc
 
 # --- kselftest headers, taken from Debian's linux-source at build time ---
 KSFT_STAMP	:= $(OUT)/ksft/.stamp
