@@ -8,19 +8,23 @@ checkpatch=$1
 work=$2
 mkdir -p "$work"
 files=$(find kmod core include -name '*.[ch]' 2>/dev/null | sort)
+count=$(echo "$files" | wc -l)
 # An out-of-tree module supports several kernels, so its compat header
 # compares LINUX_VERSION_CODE (which checkpatch also takes for a constant).
 # core/ is shared with user space, which has no noinline or __aligned
 # macros: it spells the attributes out.
 # Run from $work: checkpatch may leave a cache file in its directory.
-abs=$(for f in $files; do echo "$PWD/$f"; done)
+set --
+for f in $files; do
+	set -- "$@" "$PWD/$f"
+done
 (cd "$work" && perl "$checkpatch" --no-tree --terse --show-types \
 	--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
-	--ignore PREFER_DEFINED_ATTRIBUTE_MACRO -f $abs) \
+	--ignore PREFER_DEFINED_ATTRIBUTE_MACRO -f "$@") \
 	> "$work/checkpatch.log" 2>&1
 if grep -Eq 'WARNING|ERROR' "$work/checkpatch.log"; then
-	echo "not ok 1 - checkpatch.pl over $(echo $files | wc -w) files"
+	echo "not ok 1 - checkpatch.pl over $count files"
 	grep -E 'WARNING|ERROR' "$work/checkpatch.log" | sed 's/^/# /'
 	exit 1
 fi
-echo "ok 1 - checkpatch.pl over $(echo $files | wc -w) files"
+echo "ok 1 - checkpatch.pl over $count files"

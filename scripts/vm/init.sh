@@ -27,7 +27,8 @@ tap() {	# STATUS DESCRIPTION
 
 leave() {	# CODE
 	sync
-	printf "\\$(printf %03o "$1")" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+	printf '%b' "\\0$(printf %o "$1")" |
+		dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
 	echo "@@vm isa-debug-exit did not stop the VM"
 	poweroff -f
 }
@@ -73,7 +74,7 @@ run_tests() {
 		rc=$(cat /tmp/rc)
 		f=$(grep -c '^not ok' /tmp/out)
 		failed=$((failed + f))
-		if [ $rc != 0 ] && [ "$f" = 0 ]; then
+		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 			tap 1 "${t##*/} exited with status $rc"
 		fi
 	done

@@ -25,8 +25,12 @@ tap() {	# LOG DESCRIPTION: ok when LOG has no warning or error
 
 rm -rf "$work"
 mkdir -p "$work"
+set --
+for d in Kbuild kmod core include; do
+	[ -e "$d" ] && set -- "$@" "$d"
+done
 rsync -a --include='*/' --include='*.[chS]' --include=Kbuild --exclude='*' \
-	$(ls -d Kbuild kmod core include 2>/dev/null) "$work/"
+	"$@" "$work/"
 # BTF needs vmlinux, absent from header packages: its notice is no warning.
 make -C "$kdir" M="$work" KSFT_DIR="$ksft" W=1 modules 2>&1 |
 	grep -v 'Skipping BTF generation' > "$work/w1.log"
