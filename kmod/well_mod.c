@@ -3,7 +3,8 @@
  * well_mod.c - /dev/well: a misc device whose open files own rings.
  *
  * open() gives a file an empty ring; WELL_IOC_CREATE allocates it; mmap()
- * maps its three regions; WELL_IOC_START/STOP run kernel producers; poll()
+ * maps its three regions (or, with WELL_CREATE_READ, read() copies blocks
+ * out); WELL_IOC_START/STOP run kernel producers; poll()
  * reports EPOLLIN (blocks to consume), EPOLLOUT (room for producers) and
  * EPOLLERR (broken). A ring is shared by fork() or by passing the fd.
  *
@@ -75,6 +76,7 @@ static int well_copy_out(void __user *uarg, void *karg, size_t ksize)
 
 static void well_fill_desc(struct well_ring *ring, struct well_ring_desc *d)
 {
+	d->flags = ring->read_mode ? WELL_CREATE_READ : 0;
 	d->blk_size = well_blk_size(&ring->kw);
 	d->blk_count = well_blk_count(&ring->kw);
 	d->page_off = WELL_PGOFF_PAGE << PAGE_SHIFT;
@@ -93,10 +95,8 @@ static long well_ioc_create(struct well_ring *ring, void __user *uarg)
 	err = well_copy_in(&d, sizeof(d), WELL_RING_DESC_SIZE_VER0, uarg);
 	if (err)
 		return err;
-	if (d.flags)
-		return -EINVAL;
 	mutex_lock(&ring->lock);
-	err = well_ring_create(ring, d.blk_size, d.blk_count);
+	err = well_ring_create(ring, d.blk_size, d.blk_count, d.flags);
 	mutex_unlock(&ring->lock);
 	if (err)
 		return err;
@@ -192,6 +192,18 @@ static long well_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return 0;
 }
 
+static ssize_t well_read(struct file *file, char __user *buf, size_t count,
+			 loff_t *ppos)
+{
+	struct well_ring *ring = file->private_data;
+
+	if (!well_ring_ready(ring))
+		return -ENXIO;
+	if (!ring->read_mode)
+		return -EINVAL;
+	return well_ring_read(ring, buf, count, file->f_flags & O_NONBLOCK);
+}
+
 static __poll_t well_poll(struct file *file, poll_table *wait)
 {
 	struct well_ring *ring = file->private_data;
@@ -226,6 +238,8 @@ static int well_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!well_ring_ready(ring))
 		return -ENXIO;
+	if (ring->read_mode)
+		return -EACCES;
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
@@ -265,6 +279,7 @@ static const struct file_operations well_fops = {
 	.owner		= THIS_MODULE,
 	.open		= well_open,
 	.release	= well_release,
+	.read		= well_read,
 	.unlocked_ioctl	= well_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= well_mmap,

@@ -21,7 +21,8 @@
  * well_ring.c) or kthread_stop() wakes it.
  *
  * With WELL_START_TIMER the last producer runs in an hrtimer callback
- * (hard interrupt context): it never waits. A full ring ends the callback;
+ * (hard interrupt context; a softirq on PREEMPT_RT, where the ring's
+ * spinlock sleeps): it never waits. A full ring ends the callback;
  * a release that must wait for an earlier reservation is kept and retried
  * on the next expiry.
  */
@@ -267,9 +268,9 @@ int well_prods_start(struct well_ring *ring, const struct well_start *req)
 		struct well_prod *p = &ps->p[n - 1];
 
 		p->period = ns_to_ktime(ns);
-		hrtimer_init(&p->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+		hrtimer_init(&p->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		p->timer.function = well_prod_timer;
-		hrtimer_start(&p->timer, p->period, HRTIMER_MODE_REL_HARD);
+		hrtimer_start(&p->timer, p->period, HRTIMER_MODE_REL);
 	}
 	return 0;
 }

@@ -42,6 +42,11 @@
  *       pub_lock. A block published after poll() looked is woken for.
  *   K7  ready: CREATE stores ring->ready with release after filling the
  *       ring; mmap and ioctls load it with acquire before using it.
+ *
+ * A ring created with WELL_CREATE_READ has no shared consumer: read()
+ * reserves from kw.rx (A1 pairs with the producers' R1/R4) and releases
+ * into kw.tx (R1 pairs with A1 in the producers' reserve); nothing crosses
+ * a boundary, so pull has nothing to take in.
  */
 #include <linux/module.h>
 #include <linux/mm.h>
@@ -49,6 +54,7 @@
 #include <linux/vmalloc.h>
 #include <linux/sched.h>
 #include <linux/poll.h>
+#include <linux/uaccess.h>
 #include "well_ring.h"
 #include "well_prod.h"
 
@@ -74,6 +80,7 @@ struct well_ring *well_ring_alloc(void)
 	if (!ring)
 		return NULL;
 	mutex_init(&ring->lock);
+	mutex_init(&ring->read_lock);
 	spin_lock_init(&ring->pub_lock);
 	init_waitqueue_head(&ring->prod_wq);
 	init_waitqueue_head(&ring->poll_wq);
@@ -131,13 +138,15 @@ static int well_ring_charge(size_t bytes)
  * @ring: a ring without memory; the caller holds ring->lock.
  * @blk_size: bytes per block, a power of two in [WELL_BLK_MIN, WELL_BLK_MAX].
  * @blk_count: blocks, a power of two in [1, WELL_COUNT_MAX].
+ * @flags: WELL_CREATE_* bits.
  *
  * Memory is zeroed and charged to the caller's memory cgroup.
  *
  * Return: 0, -EBUSY when the ring exists, -EINVAL for a bad geometry,
  * -E2BIG above max_ring_kib, -ENOSPC above max_total_kib, -ENOMEM.
  */
-int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count)
+int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
+		     u32 flags)
 {
 	size_t bytes;
 	int err;
@@ -147,6 +156,8 @@ int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count)
 
 	if (ring->meta)
 		return -EBUSY;
+	if (flags & ~WELL_CREATE_READ)
+		return -EINVAL;
 	if (!is_power_of_2(blk_size) || blk_size < WELL_BLK_MIN ||
 	    blk_size > WELL_BLK_MAX || !is_power_of_2(blk_count) ||
 	    blk_count > WELL_COUNT_MAX)
@@ -170,6 +181,7 @@ int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count)
 		return -ENOMEM;
 	}
 	ring->data_size = bytes;
+	ring->read_mode = flags & WELL_CREATE_READ;
 	well_init(&ring->kw, ring->kw.mem);
 
 	ring->page = ring->meta;
@@ -211,6 +223,8 @@ static void well_ring_pull(struct well_ring *ring)
 	size_t acc, tail;
 	bool broke = false;
 
+	if (ring->read_mode)
+		return;
 	spin_lock_irqsave(&ring->pub_lock, flags);
 	if (!ring->broken) {
 		/* Written only here, under pub_lock. */
@@ -421,7 +435,8 @@ void well_ring_wake(struct well_ring *ring)
  * @ring: a ready ring.
  *
  * Reads the consumer's rx.head once and marks the ring broken when it is
- * outside [blocks taken back, blocks published].
+ * outside [blocks taken back, blocks published]. A read_mode ring has no
+ * shared consumer: its private rx side answers.
  *
  * Return: blocks readable; 0 when broken.
  */
@@ -430,6 +445,9 @@ size_t well_ring_readable(struct well_ring *ring)
 	unsigned long flags;
 	size_t acc, head, n = 0;
 	bool broke = false;
+
+	if (ring->read_mode)
+		return well_peek(&ring->kw.rx);
 
 	spin_lock_irqsave(&ring->pub_lock, flags);
 	if (!ring->broken) {
@@ -464,4 +482,63 @@ void well_ring_counts(struct well_ring *ring, size_t *published,
 	*published = ring->published;
 	*accepted = well_load_relaxed(&ring->kw.tx.tail);
 	spin_unlock_irqrestore(&ring->pub_lock, flags);
+}
+
+/* Wait condition of read(): blocks to copy, or nothing more will come. */
+static bool well_ring_read_ready(struct well_ring *ring)
+{
+	return well_peek(&ring->kw.rx) || well_ring_is_broken(ring);
+}
+
+/**
+ * well_ring_read() - read() of a WELL_CREATE_READ ring: copy whole blocks.
+ * @ring: a ready ring in read_mode.
+ * @buf: the user buffer.
+ * @count: its size; whole blocks only.
+ * @nonblock: fail with -EAGAIN instead of waiting for blocks.
+ *
+ * One copy_to_user() per block: the copying path the mmap'ed ring is
+ * compared with. The blocks are consumed even when a copy faults.
+ *
+ * Return: bytes copied, -EINVAL for a buffer smaller than a block,
+ * -EAGAIN, -ERESTARTSYS, -EFAULT.
+ */
+ssize_t well_ring_read(struct well_ring *ring, char __user *buf,
+		       size_t count, bool nonblock)
+{
+	size_t bs = well_blk_size(&ring->kw), want = count / bs, pos, n, i;
+	ssize_t done = 0;
+	int err;
+
+	if (!want)
+		return -EINVAL;
+	if (mutex_lock_interruptible(&ring->read_lock))
+		return -ERESTARTSYS;
+	/* The only consumer: the single-reserver fast path applies. */
+	n = well_reserve_single(&ring->kw.rx, &pos, want);
+	while (!n) {
+		mutex_unlock(&ring->read_lock);
+		if (nonblock)
+			return -EAGAIN;
+		err = wait_event_interruptible(ring->poll_wq,
+					       well_ring_read_ready(ring));
+		if (err)
+			return err;
+		if (mutex_lock_interruptible(&ring->read_lock))
+			return -ERESTARTSYS;
+		n = well_reserve_single(&ring->kw.rx, &pos, want);
+	}
+	for (i = 0; i < n; i++) {
+		if (copy_to_user(buf + i * bs, well_ring_block(ring, pos, i),
+				 bs))
+			break;
+		done += bs;
+	}
+	/* R1: pairs with A1 in the producers' reserve on kw.tx. */
+	well_release_single(&ring->kw.tx, n);
+	mutex_unlock(&ring->read_lock);
+	/* wq_has_sleeper()'s smp_mb() orders the release before the check. */
+	if (wq_has_sleeper(&ring->prod_wq))
+		wake_up_interruptible_all(&ring->prod_wq);
+	return done ? done : -EFAULT;
 }

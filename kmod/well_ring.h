@@ -34,6 +34,9 @@ struct well_prods;
  * @meta: vmalloc'ed @page followed by @shared, two pages.
  * @data_size: bytes of @kw.mem, a whole number of pages.
  * @published: the rx.tail last stored to @shared; only grows.
+ * @read_mode: consumed by read() (WELL_CREATE_READ): the consumer side
+ *             is kernel-private too and nothing is mapped.
+ * @read_lock: serialises read(), the only consumer of a read_mode ring.
  * @ready: set (release) once CREATE has filled everything above.
  * @broken: the consumer's counters were found inconsistent: no more
  *          producing, ioctls fail with -EIO, poll reports EPOLLERR.
@@ -54,6 +57,8 @@ struct well_ring {
 	void *meta;
 	size_t data_size;
 	size_t published;
+	bool read_mode;
+	struct mutex read_lock;
 	bool ready;
 	bool broken;
 	bool single;
@@ -77,7 +82,8 @@ bool well_ring_is_broken(const struct well_ring *ring);
 /* Module-internal. */
 struct well_ring *well_ring_alloc(void);
 void well_ring_free(struct well_ring *ring);
-int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count);
+int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
+		     u32 flags);
 bool well_ring_ready(const struct well_ring *ring);
 size_t well_ring_reserve_single(struct well_ring *ring, size_t *pos,
 				size_t max);
@@ -86,6 +92,8 @@ bool well_ring_room(struct well_ring *ring);
 size_t well_ring_writable(struct well_ring *ring);
 void well_ring_wake(struct well_ring *ring);
 size_t well_ring_readable(struct well_ring *ring);
+ssize_t well_ring_read(struct well_ring *ring, char __user *buf,
+		       size_t count, bool nonblock);
 void well_ring_counts(struct well_ring *ring, size_t *published,
 		      size_t *accepted);
 

@@ -102,7 +102,7 @@ TEST(create_bad_size_field)
 TEST(create_bad_geometry)
 {
 	struct well_ring_desc d = {
-		.size = sizeof(d), .flags = 1, .blk_size = 64, .blk_count = 16,
+		.size = sizeof(d), .flags = 0x80, .blk_size = 64, .blk_count = 16,
 	};
 	int fd = dev_fd();
 

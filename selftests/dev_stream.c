@@ -70,7 +70,7 @@ TEST_F_TIMEOUT(dev, single_producer_1m, 600)
 
 TEST_F_TIMEOUT(dev, four_producers_1m, 600)
 {
-	struct well_start req = { .producers = 4, .blocks = 250000 };
+	struct well_start req = { .producers = 4, .blocks = 250000, .batch = 64 };
 	struct well_stats st;
 
 	stream(_metadata, 64, 4096, &req, &st);
@@ -100,7 +100,7 @@ TEST_F_TIMEOUT(dev, big_blocks, 600)
 /* A one-block ring: the producer fills it and sleeps for every block. */
 TEST_F_TIMEOUT(dev, sleep_wake_10k, 600)
 {
-	struct well_start req = { .producers = 1, .blocks = 10000, .batch = 1 };
+	struct well_start req = { .producers = 1, .blocks = 12000, .batch = 1 };
 	struct well_stats st;
 
 	stream(_metadata, 64, 1, &req, &st);

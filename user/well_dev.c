@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -95,6 +96,31 @@ static int well_dev_map(struct well_dev *dev)
 }
 
 /**
+ * well_dev_create_flags() - create the ring of an open device.
+ * @dev: a handle from well_dev_open().
+ * @blk_size: bytes per block, a power of two >= WELL_BLK_MIN.
+ * @blk_count: blocks, a power of two.
+ * @flags: WELL_CREATE_* bits. Without WELL_CREATE_READ the ring is mapped;
+ *         with it, nothing is mapped and well_dev_read() consumes.
+ *
+ * Return: 0 or -errno (see WELL_IOC_CREATE in Documentation/well/kmod.rst).
+ */
+int well_dev_create_flags(struct well_dev *dev, uint32_t blk_size,
+			  uint32_t blk_count, uint32_t flags)
+{
+	memset(&dev->desc, 0, sizeof(dev->desc));
+	dev->desc.size = sizeof(dev->desc);
+	dev->desc.flags = flags;
+	dev->desc.blk_size = blk_size;
+	dev->desc.blk_count = blk_count;
+	if (ioctl(dev->fd, WELL_IOC_CREATE, &dev->desc))
+		return -errno;
+	if (flags & WELL_CREATE_READ)
+		return well_params(blk_size, blk_count, &dev->geo);
+	return well_dev_map(dev);
+}
+
+/**
  * well_dev_create() - create the ring of an open device and map it.
  * @dev: a handle from well_dev_open().
  * @blk_size: bytes per block, a power of two >= WELL_BLK_MIN.
@@ -105,13 +131,7 @@ static int well_dev_map(struct well_dev *dev)
 int well_dev_create(struct well_dev *dev, uint32_t blk_size,
 		    uint32_t blk_count)
 {
-	memset(&dev->desc, 0, sizeof(dev->desc));
-	dev->desc.size = sizeof(dev->desc);
-	dev->desc.blk_size = blk_size;
-	dev->desc.blk_count = blk_count;
-	if (ioctl(dev->fd, WELL_IOC_CREATE, &dev->desc))
-		return -errno;
-	return well_dev_map(dev);
+	return well_dev_create_flags(dev, blk_size, blk_count, 0);
 }
 
 /**
@@ -314,12 +334,56 @@ int well_dev_tally(const struct well_dev *dev, struct well_dev_tally *t,
 	return 0;
 }
 
+/* well_dev_drain() of a WELL_CREATE_READ ring: read() batches of blocks. */
+static int well_dev_drain_read(struct well_dev *dev, struct well_dev_tally *t,
+			       uint64_t total, int idle_ms)
+{
+	size_t bs = well_blk_size(&dev->geo), i;
+	unsigned char buf[64 * 1024];
+	size_t max = sizeof(buf) / bs ? sizeof(buf) / bs : 1;
+	unsigned char *p = bs <= sizeof(buf) ? buf : NULL;
+	ssize_t got;
+	int err = 0;
+
+	if (!p)
+		p = malloc(bs);
+	if (!p)
+		return -ENOMEM;
+	while (t->blocks < total) {
+		if (total - t->blocks < max)
+			max = total - t->blocks;
+		got = read(dev->fd, p, max * bs);
+		if (got < 0 && errno == EAGAIN) {
+			err = well_dev_wait(dev, idle_ms);
+			if (err <= 0) {
+				err = err ? err : -ETIMEDOUT;
+				break;
+			}
+			err = 0;
+			continue;
+		}
+		if (got < 0) {
+			err = -errno;
+			break;
+		}
+		for (i = 0; i < (size_t)got / bs; i++)
+			well_dev_tally(dev, t, p + i * bs);
+	}
+	if (p != buf)
+		free(p);
+	return err;
+}
+
 /**
  * well_dev_drain() - consume and verify until a number of blocks arrived.
  * @dev: a mapped ring.
  * @t: the tally to count into.
  * @total: stop once @t->blocks reaches it.
  * @idle_ms: give up after this long without a block (-1: never).
+ *
+ * Maps or reads, as the ring was created; a read ring's descriptor must
+ * be non-blocking for @idle_ms to apply (well_dev_open() leaves it
+ * blocking: reads then wait in the kernel).
  *
  * Return: 0, -ETIMEDOUT when idle too long, -EIO when the ring is broken,
  * or another -errno.
@@ -329,6 +393,9 @@ int well_dev_drain(struct well_dev *dev, struct well_dev_tally *t,
 {
 	size_t pos, n, i;
 	int err;
+
+	if (dev->desc.flags & WELL_CREATE_READ)
+		return well_dev_drain_read(dev, t, total, idle_ms);
 
 	while (t->blocks < total) {
 		n = well_dev_consume(dev, &pos, total - t->blocks);

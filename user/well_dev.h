@@ -73,6 +73,8 @@ int well_dev_open(struct well_dev *dev, const char *path);
 int well_dev_attach(struct well_dev *dev, int fd);
 int well_dev_create(struct well_dev *dev, uint32_t blk_size,
 		    uint32_t blk_count);
+int well_dev_create_flags(struct well_dev *dev, uint32_t blk_size,
+			  uint32_t blk_count, uint32_t flags);
 int well_dev_start(struct well_dev *dev, uint32_t producers, uint32_t flags,
 		   uint64_t blocks);
 int well_dev_start_req(struct well_dev *dev, const struct well_start *req);

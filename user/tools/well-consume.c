@@ -5,8 +5,9 @@
  * throughput.
  *
  * usage: well-consume [-d dev] [-b blk_size] [-c blk_count] [-p producers]
- *                     [-n blocks_per_producer] [-B batch] [-t]
+ *                     [-n blocks_per_producer] [-B batch] [-t] [-r]
  *   -t  the last producer runs in an hrtimer (atomic context)
+ *   -r  consume with read() (one copy per block) instead of the mapping
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,7 +29,7 @@ static double well_now(void)
 static void well_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-d dev] [-b size] [-c count] [-p producers] [-n blocks] [-B batch] [-t]\n",
+		"usage: %s [-d dev] [-b size] [-c count] [-p producers] [-n blocks] [-B batch] [-t] [-r]\n",
 		prog);
 	exit(2);
 }
@@ -43,9 +44,10 @@ int main(int argc, char **argv)
 	struct well_dev dev;
 	double t0, dt;
 	uint64_t total;
+	uint32_t flags = 0;
 	int opt, err;
 
-	while ((opt = getopt(argc, argv, "d:b:c:p:n:B:t")) != -1) {
+	while ((opt = getopt(argc, argv, "d:b:c:p:n:B:tr")) != -1) {
 		switch (opt) {
 		case 'd':
 			path = optarg;
@@ -68,6 +70,9 @@ int main(int argc, char **argv)
 		case 't':
 			req.flags |= WELL_START_TIMER;
 			break;
+		case 'r':
+			flags |= WELL_CREATE_READ;
+			break;
 		default:
 			well_usage(argv[0]);
 		}
@@ -77,7 +82,7 @@ int main(int argc, char **argv)
 
 	err = well_dev_open(&dev, path);
 	if (!err)
-		err = well_dev_create(&dev, blk_size, blk_count);
+		err = well_dev_create_flags(&dev, blk_size, blk_count, flags);
 	if (err) {
 		fprintf(stderr, "well-consume: %s\n", strerror(-err));
 		return 1;
@@ -100,9 +105,10 @@ int main(int argc, char **argv)
 	well_dev_stop(&dev);
 	well_dev_close(&dev);
 
-	printf("well-consume: %" PRIu64 " blocks of %u bytes, %u producers%s\n",
+	printf("well-consume: %" PRIu64 " blocks of %u bytes, %u producers%s, %s\n",
 	       tally.blocks, blk_size, req.producers,
-	       req.flags & WELL_START_TIMER ? " (last in an hrtimer)" : "");
+	       req.flags & WELL_START_TIMER ? " (last in an hrtimer)" : "",
+	       flags & WELL_CREATE_READ ? "read()" : "mmap");
 	printf("well-consume: %.0f blocks/s, %.1f MB/s\n", tally.blocks / dt,
 	       tally.blocks * (double)blk_size / dt / 1e6);
 	printf("well-consume: errors: %" PRIu64 " checksum, %" PRIu64 " sequence\n",

@@ -12,6 +12,8 @@
  * Documentation/well/kmod.rst describes the protocol and the trust
  * boundary.
  *
+ * A ring created with WELL_CREATE_READ is consumed with read() instead.
+ *
  * Every ioctl structure starts with @size, set by the caller to the size
  * it knows. The kernel accepts smaller structures down to the first
  * published version and larger ones whose extra bytes are zero, and
@@ -33,10 +35,17 @@
 #define WELL_PAGE_MAGIC		0x6c6c6577	/* "well" */
 #define WELL_PAGE_VERSION	1
 
+/*
+ * struct well_ring_desc.flags: the ring is consumed with read(), which
+ * copies whole blocks out (one copy_to_user() per block); nothing can be
+ * mapped. The copying baseline the mmap'ed ring is measured against.
+ */
+#define WELL_CREATE_READ	(1U << 0)
+
 /**
  * struct well_ring_desc - geometry of a ring and where to map it.
  * @size: sizeof(struct well_ring_desc) as the caller knows it.
- * @flags: must be 0.
+ * @flags: WELL_CREATE_* bits (CREATE); output of INFO.
  * @blk_size: bytes per block: a power of two in [WELL_BLK_MIN,
  *            WELL_BLK_MAX]. Input of CREATE, output of INFO.
  * @blk_count: blocks: a power of two in [1, WELL_COUNT_MAX]. Input of
