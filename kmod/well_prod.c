@@ -46,6 +46,7 @@
  * @id: its index, written into each block.
  * @seq: sequence number of its next block.
  * @target: blocks to write in all; 0 = until stopped.
+ * @empty: write headers only (WELL_START_EMPTY), for throughput tests.
  * @batch: most blocks per reservation.
  * @task: its kthread; NULL for the hrtimer producer.
  * @timer: the hrtimer of the timer producer.
@@ -60,6 +61,7 @@ struct well_prod {
 	u32 id;
 	u64 seq;
 	u64 target;
+	bool empty;
 	size_t batch;
 	struct task_struct *task;
 	struct hrtimer timer;
@@ -88,7 +90,7 @@ static void well_prod_fill(struct well_prod *p, void *blk)
 	struct well_blk_hdr *hdr = blk;
 	u8 *data = (u8 *)(hdr + 1);
 	size_t room = well_ring_blk_size(p->ring) - sizeof(*hdr);
-	u32 len = p->seq % (room + 1);
+	u32 len = p->empty ? 0 : p->seq % (room + 1);
 	u32 csum = well_csum_start(p->id, p->seq, len);
 	u8 v = (u8)(p->seq * 31 + p->id * 7);
 	u32 i;
@@ -226,7 +228,8 @@ int well_prods_start(struct well_ring *ring, const struct well_start *req)
 	struct well_prods *ps;
 	u64 ns = req->timer_ns ? req->timer_ns : WELL_TIMER_NS_DEFAULT;
 
-	if (req->flags & ~WELL_START_TIMER || !n || n > WELL_PRODUCERS_MAX ||
+	if (req->flags & ~(WELL_START_TIMER | WELL_START_EMPTY) || !n ||
+	    n > WELL_PRODUCERS_MAX ||
 	    req->batch > well_blk_count(&ring->kw) || ns < WELL_TIMER_NS_MIN ||
 	    ns > NSEC_PER_SEC)
 		return -EINVAL;
@@ -244,6 +247,7 @@ int well_prods_start(struct well_ring *ring, const struct well_start *req)
 		p->ring = ring;
 		p->id = i;
 		p->target = req->blocks;
+		p->empty = req->flags & WELL_START_EMPTY;
 		p->batch = req->batch ? req->batch : WELL_BATCH_DEFAULT;
 		/* Bound the work done with preemption disabled. */
 		p->batch = clamp_t(size_t, WELL_THREAD_BATCH_BYTES /

@@ -162,7 +162,7 @@ TEST(start_bad_requests)
 	EXPECT_EQ(-1, ioctl(fd, WELL_IOC_START, &req));
 	EXPECT_EQ(EINVAL, errno);
 	req.producers = 1;
-	req.flags = 2;
+	req.flags = 0x80;
 	EXPECT_EQ(-1, ioctl(fd, WELL_IOC_START, &req));
 	EXPECT_EQ(EINVAL, errno);
 	req.flags = 0;

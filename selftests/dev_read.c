@@ -18,16 +18,18 @@
 #define IDLE_MS	20000
 
 static void read_stream(struct __test_metadata *_metadata, uint32_t blk_size,
-			uint32_t producers, uint64_t blocks)
+			uint32_t producers, uint64_t blocks, uint32_t flags,
+			uint32_t per_read)
 {
 	struct well_dev_tally t = { .producers = producers };
 	struct well_dev dev;
 	uint32_t i;
 
 	ASSERT_EQ(0, well_dev_open(&dev, NULL));
+	dev.read_blocks = per_read;
 	ASSERT_EQ(0, well_dev_create_flags(&dev, blk_size, 256,
 					   WELL_CREATE_READ));
-	ASSERT_EQ(0, well_dev_start(&dev, producers, 0, blocks));
+	ASSERT_EQ(0, well_dev_start(&dev, producers, flags, blocks));
 	ASSERT_EQ(0, well_dev_drain(&dev, &t, producers * blocks, IDLE_MS));
 	EXPECT_EQ(0, t.bad_csum);
 	EXPECT_EQ(0, t.bad_seq);
@@ -39,12 +41,18 @@ static void read_stream(struct __test_metadata *_metadata, uint32_t blk_size,
 
 TEST(read_one_producer)
 {
-	read_stream(_metadata, 64, 1, 200000);
+	read_stream(_metadata, 64, 1, 200000, 0, 0);
 }
 
 TEST(read_two_producers_4k)
 {
-	read_stream(_metadata, 4096, 2, 5000);
+	read_stream(_metadata, 4096, 2, 5000, 0, 0);
+}
+
+/* Headers only, one block per read() call: the benchmark's settings. */
+TEST(read_empty_one_per_call)
+{
+	read_stream(_metadata, 64, 2, 20000, WELL_START_EMPTY, 1);
 }
 
 TEST(read_mode_rules)

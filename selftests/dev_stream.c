@@ -97,6 +97,17 @@ TEST_F_TIMEOUT(dev, big_blocks, 600)
 	stream(_metadata, 4096, 64, &req, &st);
 }
 
+/* Headers only: every block has len 0 and a valid checksum. */
+TEST_F_TIMEOUT(dev, empty_blocks, 600)
+{
+	struct well_start req = {
+		.producers = 2, .flags = WELL_START_EMPTY, .blocks = 50000,
+	};
+	struct well_stats st;
+
+	stream(_metadata, 64, 1024, &req, &st);
+}
+
 /* A one-block ring: the producer fills it and sleeps for every block. */
 TEST_F_TIMEOUT(dev, sleep_wake_10k, 600)
 {

@@ -345,6 +345,8 @@ static int well_dev_drain_read(struct well_dev *dev, struct well_dev_tally *t,
 	ssize_t got;
 	int err = 0;
 
+	if (dev->read_blocks && dev->read_blocks < max)
+		max = dev->read_blocks;
 	if (!p)
 		p = malloc(bs);
 	if (!p)

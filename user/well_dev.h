@@ -43,6 +43,8 @@
  * @ring: the shared counters (read-write mapping).
  * @page: the kernel's read-only page: geometry and flags.
  * @desc: the regions, as the kernel reported them.
+ * @read_blocks: most blocks per read() in well_dev_drain() on a
+ *               WELL_CREATE_READ ring; 0 = as many as fit in 64 KiB.
  */
 struct well_dev {
 	int fd;
@@ -50,6 +52,7 @@ struct well_dev {
 	struct well *ring;
 	const struct well_page *page;
 	struct well_ring_desc desc;
+	uint32_t read_blocks;
 };
 
 /**

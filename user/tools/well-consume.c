@@ -8,6 +8,8 @@
  *                     [-n blocks_per_producer] [-B batch] [-t] [-r]
  *   -t  the last producer runs in an hrtimer (atomic context)
  *   -r  consume with read() (one copy per block) instead of the mapping
+ *   -R  with -r: one block per read() call
+ *   -e  producers write headers only (no payload): the cheapest blocks
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,7 +31,7 @@ static double well_now(void)
 static void well_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-d dev] [-b size] [-c count] [-p producers] [-n blocks] [-B batch] [-t] [-r]\n",
+		"usage: %s [-d dev] [-b size] [-c count] [-p producers] [-n blocks] [-B batch] [-t] [-r [-R]] [-e]\n",
 		prog);
 	exit(2);
 }
@@ -44,10 +46,10 @@ int main(int argc, char **argv)
 	struct well_dev dev;
 	double t0, dt;
 	uint64_t total;
-	uint32_t flags = 0;
+	uint32_t flags = 0, read_blocks = 0;
 	int opt, err;
 
-	while ((opt = getopt(argc, argv, "d:b:c:p:n:B:tr")) != -1) {
+	while ((opt = getopt(argc, argv, "d:b:c:p:n:B:trRe")) != -1) {
 		switch (opt) {
 		case 'd':
 			path = optarg;
@@ -73,6 +75,12 @@ int main(int argc, char **argv)
 		case 'r':
 			flags |= WELL_CREATE_READ;
 			break;
+		case 'R':
+			read_blocks = 1;
+			break;
+		case 'e':
+			req.flags |= WELL_START_EMPTY;
+			break;
 		default:
 			well_usage(argv[0]);
 		}
@@ -81,6 +89,7 @@ int main(int argc, char **argv)
 		well_usage(argv[0]);
 
 	err = well_dev_open(&dev, path);
+	dev.read_blocks = read_blocks;
 	if (!err)
 		err = well_dev_create_flags(&dev, blk_size, blk_count, flags);
 	if (err) {

@@ -74,6 +74,7 @@ struct well_ring_desc {
 
 /* struct well_start.flags */
 #define WELL_START_TIMER	(1U << 0)	/* last producer: an hrtimer */
+#define WELL_START_EMPTY	(1U << 1)	/* headers only: len 0 */
 
 /**
  * struct well_start - start kernel producers on the ring.
