@@ -32,6 +32,7 @@
 #define MAX_ROUNDS	99
 #define CALIBRATE_ITEMS	(1u << 18)
 #define ITEMS_QUANTUM	4096u
+#define MIN_ITEMS	(4 * ITEMS_QUANTUM)
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -183,7 +184,7 @@ static uint64_t calibrate(struct ring_case *c, const struct options *o)
 		}
 	}
 	items = (uint64_t)(best * o->seconds) / ITEMS_QUANTUM * ITEMS_QUANTUM;
-	return items > CALIBRATE_ITEMS ? items : CALIBRATE_ITEMS;
+	return items > MIN_ITEMS ? items : MIN_ITEMS;
 }
 
 static int cmp_double(const void *a, const void *b)
