@@ -97,6 +97,8 @@ freestanding: | $(DEPS_STAMP)
 install: lib
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/
+	install -D -m 644 include/uapi/linux/well.h \
+		$(DESTDIR)$(INCLUDEDIR)/uapi/linux/well.h
 	install -m 644 $(OUT)/lib/libwell.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libwell.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwell.so.$(SOVERSION)

@@ -158,5 +158,14 @@ for src in examples/*.c "$readme"; do
 	fi
 done
 
+# Every installed header compiles on its own, the uapi one included.
+for hdr in $(cd "$stage/usr/include" && find . -name '*.h' | sed 's|^\./||'); do
+	printf '#include <%s>\nint main(void) { return 0; }\n' "$hdr" \
+		>"$work/header.c"
+	$cc $cflags -Werror -o "$work/header" "$work/header.c" \
+		$(pkg-config --cflags --libs well) >"$work/log" 2>&1
+	check "installed header $hdr compiles"
+done
+
 echo "1..$n"
 [ "$failed" = 0 ]
