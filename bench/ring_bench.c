@@ -322,9 +322,15 @@ static int write_rst(const struct options *o)
 	}
 	cpu_model(model, sizeof(model));
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-	fprintf(f, ".. table:: Million items per second, median of %u interleaved runs of about %g s (%u of %u samples disturbed);\n",
-		o->rounds, o->seconds, disturbed, samples);
-	fprintf(f, "   from ``make bench`` on %s, %ld CPUs (%s).\n\n", date,
+	fprintf(f, ".. table:: Million items per second, median of %u interleaved runs\n",
+		o->rounds);
+	if (o->items)
+		fprintf(f, "   of %llu items", (unsigned long long)o->items);
+	else
+		fprintf(f, "   of about %g s", o->seconds);
+	fprintf(f, " (%u of %u samples disturbed); from ``make bench``\n",
+		disturbed, samples);
+	fprintf(f, "   on %s, %ld CPUs (%s).\n\n", date,
 		sysconf(_SC_NPROCESSORS_ONLN), model);
 	fputs(rule, f);
 	fprintf(f, fmt, "case", "well", "rte_ring", "ck_ring", "well/rte",
