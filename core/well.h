@@ -99,6 +99,37 @@ static inline void *well_access(size_t pos, size_t i, const struct well *buf)
 }
 
 /**
+ * well_span() - the blocks of a reservation that follow each other in memory.
+ * @buf: the well.
+ * @pos: position token of the first block wanted (a reservation's @pos plus
+ *       the blocks already walked).
+ * @n: blocks wanted from @pos on, at least 1.
+ * @run: set to how many of them, 1 to @n, are contiguous from the result.
+ *
+ * Lets a loop over a reservation walk a plain pointer in steps of the block
+ * size, at most twice per reservation (before and after the wrap), with the
+ * geometry read once instead of once per block::
+ *
+ *	for (done = 0; done < got; done += run) {
+ *		char *p = well_span(buf, pos + done, got - done, &run);
+ *
+ *		for (j = 0; j < run; j++, p += well_blk_size(buf))
+ *			use(p);
+ *	}
+ *
+ * Return: address of block @pos; never dereferenced by the library.
+ */
+static inline void *well_span(const struct well *buf, size_t pos, size_t n,
+			      size_t *run)
+{
+	size_t first = pos & buf->blk_mask;
+	size_t room = buf->blk_count - first;
+
+	*run = n < room ? n : room;
+	return (char *)buf->mem + (first << buf->blk_shift);
+}
+
+/**
  * WELL_DEREF() - block @i of the reservation at @pos, as a @type pointer.
  * @type: the structure the block holds.
  * @pos: the position token well_reserve() returned.

@@ -100,6 +100,40 @@ TEST_F(ring, reservation_across_the_end)
 	EXPECT_EQ(BLK_COUNT, well_peek(&self->w.tx));
 }
 
+/* well_span() splits a reservation at the end of the memory, and only there. */
+TEST_F(ring, span_splits_at_the_end)
+{
+	size_t pos, run, done, start, n;
+	char *p;
+
+	/* Every start block and length: spans cover exactly well_access(). */
+	for (start = 0; start < BLK_COUNT; start++) {
+		for (n = 1; n <= BLK_COUNT; n++) {
+			size_t spans = 0, i = 0;
+
+			pos = start + BLK_COUNT * 3;
+			for (done = 0; done < n; done += run) {
+				p = well_span(&self->w, pos + done, n - done, &run);
+				ASSERT_LE(1, run);
+				ASSERT_GE(n - done, run);
+				for (size_t j = 0; j < run; j++, p += BLK_SIZE)
+					ASSERT_EQ(well_access(pos, i++, &self->w), p);
+				spans++;
+			}
+			ASSERT_EQ(n, i);
+			EXPECT_EQ(start + n > BLK_COUNT ? 2 : 1, spans);
+		}
+	}
+	cycle(_metadata, &self->w, BLK_COUNT - 2);
+	ASSERT_EQ(4, well_reserve(&self->w.tx, &pos, 4));
+	p = well_span(&self->w, pos, 4, &run);
+	EXPECT_EQ(block(self->mem, BLK_COUNT - 2), p);
+	EXPECT_EQ(2, run);
+	p = well_span(&self->w, pos + run, 4 - run, &run);
+	EXPECT_EQ(block(self->mem, 0), p);
+	EXPECT_EQ(2, run);
+}
+
 /* Odd-sized reservations over several laps: tokens count, blocks wrap. */
 TEST_F(ring, tokens_keep_counting_over_laps)
 {
