@@ -24,6 +24,7 @@
 #include "well_ring.h"
 #include "well_prod.h"
 #include "well_kcompat.h"
+#include "well_obj.h"
 
 /* Offsets of the mmap regions, in pages. */
 #define WELL_PGOFF_PAGE		0
@@ -340,12 +341,23 @@ static struct miscdevice well_misc = {
 
 static int __init well_init_module(void)
 {
-	return misc_register(&well_misc);
+	int err;
+
+	err = well_obj_init(WELL_OBJ_RING, sizeof(struct well_ring));
+	if (!err)
+		err = well_prods_init();
+	if (!err)
+		err = misc_register(&well_misc);
+	if (err)
+		well_obj_exit();
+	return err;
 }
 
+/* No file is open (each holds the module): every object is freed. */
 static void __exit well_exit_module(void)
 {
 	misc_deregister(&well_misc);
+	well_obj_exit();
 }
 
 module_init(well_init_module);

@@ -28,10 +28,10 @@
  */
 #include <linux/kthread.h>
 #include <linux/hrtimer.h>
-#include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/delay.h>
 #include "well_prod.h"
+#include "well_obj.h"
 
 #define WELL_BATCH_DEFAULT	16
 #define WELL_TIMER_NS_DEFAULT	100000
@@ -73,16 +73,28 @@ struct well_prod {
 };
 
 /**
- * struct well_prods - the producers of a ring.
- * @n: producers in @p.
+ * struct well_prods - the producers of a ring; fixed size, for ffma.
+ * @n: producers in use in @p.
  * @timer: @p[@n - 1] is the hrtimer producer.
+ * @slab: from kzalloc(), not ffma (kmod/well_obj.c).
  * @p: the producers.
  */
 struct well_prods {
 	unsigned int n;
 	bool timer;
-	struct well_prod p[];
+	bool slab;
+	struct well_prod p[WELL_PRODUCERS_MAX];
 };
+
+/**
+ * well_prods_init() - create the allocator of producer sets.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int well_prods_init(void)
+{
+	return well_obj_init(WELL_OBJ_PRODS, sizeof(struct well_prods));
+}
 
 /* Write block @seq of producer @p at @blk, all from local values. */
 static void well_prod_fill(struct well_prod *p, void *blk)
@@ -227,6 +239,7 @@ int well_prods_start(struct well_ring *ring, const struct well_start *req)
 	bool timer = req->flags & WELL_START_TIMER;
 	struct well_prods *ps;
 	u64 ns = req->timer_ns ? req->timer_ns : WELL_TIMER_NS_DEFAULT;
+	bool slab;
 
 	if (req->flags & ~(WELL_START_TIMER | WELL_START_EMPTY) || !n ||
 	    n > WELL_PRODUCERS_MAX ||
@@ -235,9 +248,10 @@ int well_prods_start(struct well_ring *ring, const struct well_start *req)
 		return -EINVAL;
 	if (ring->prods)
 		return -EBUSY;
-	ps = kzalloc(struct_size(ps, p, n), GFP_KERNEL_ACCOUNT);
+	ps = well_obj_alloc(WELL_OBJ_PRODS, &slab);
 	if (!ps)
 		return -ENOMEM;
+	ps->slab = slab;
 	ps->n = n;
 	ps->timer = timer;
 	ring->single = n == 1 && !timer && !ring->ext_refs;
@@ -260,7 +274,7 @@ int well_prods_start(struct well_ring *ring, const struct well_start *req)
 		if (IS_ERR(t)) {
 			while (i--)
 				kthread_stop(ps->p[i].task);
-			kfree(ps);
+			well_obj_free(WELL_OBJ_PRODS, ps, ps->slab);
 			return PTR_ERR(t);
 		}
 		ps->p[i].task = t;
@@ -308,7 +322,7 @@ void well_prods_stop(struct well_ring *ring)
 		kthread_stop(ps->p[i].task);
 	ring->prods = NULL;
 	ring->single = false;
-	kfree(ps);
+	well_obj_free(WELL_OBJ_PRODS, ps, ps->slab);
 }
 
 /**

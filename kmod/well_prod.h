@@ -7,6 +7,7 @@
 
 #include "well_ring.h"
 
+int well_prods_init(void);
 int well_prods_start(struct well_ring *ring, const struct well_start *req);
 void well_prods_stop(struct well_ring *ring);
 void well_prods_stats(struct well_ring *ring, struct well_stats *st);

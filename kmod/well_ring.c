@@ -50,13 +50,13 @@
  */
 #include <linux/module.h>
 #include <linux/mm.h>
-#include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/sched.h>
 #include <linux/poll.h>
 #include <linux/uaccess.h>
 #include "well_ring.h"
 #include "well_prod.h"
+#include "well_obj.h"
 
 static unsigned long max_ring_kib = 64 * 1024;
 module_param(max_ring_kib, ulong, 0644);
@@ -71,14 +71,19 @@ static atomic_long_t well_total_bytes = ATOMIC_LONG_INIT(0);
 /**
  * well_ring_alloc() - an empty ring for a newly opened file.
  *
- * Return: the ring, or NULL without memory. Charged to the caller's memcg.
+ * From ffma, or kzalloc() as the fallback (see kmod/well_obj.c).
+ *
+ * Return: the ring, or NULL without memory.
  */
 struct well_ring *well_ring_alloc(void)
 {
-	struct well_ring *ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
+	struct well_ring *ring;
+	bool slab;
 
+	ring = well_obj_alloc(WELL_OBJ_RING, &slab);
 	if (!ring)
 		return NULL;
+	ring->slab = slab;
 	mutex_init(&ring->lock);
 	mutex_init(&ring->read_lock);
 	spin_lock_init(&ring->pub_lock);
@@ -105,7 +110,7 @@ void well_ring_free(struct well_ring *ring)
 		atomic_long_sub(ring->data_size, &well_total_bytes);
 	}
 	vfree(ring->meta);
-	kfree(ring);
+	well_obj_free(WELL_OBJ_RING, ring, ring->slab);
 }
 
 /**

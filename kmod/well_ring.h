@@ -47,6 +47,7 @@ struct well_prods;
  * @poll_wq: poll()/epoll waiters.
  * @waits: producer waits on a full ring (WELL_IOC_STATS).
  * @wakes: WELL_IOC_WAKE calls.
+ * @slab: the ring came from kzalloc(), not ffma (kmod/well_obj.c).
  */
 struct well_ring {
 	struct mutex lock;
@@ -68,6 +69,7 @@ struct well_ring {
 	wait_queue_head_t poll_wq;
 	atomic64_t waits;
 	atomic64_t wakes;
+	bool slab;
 };
 
 /* Exported: produce into the ring of an open /dev/well file. */
