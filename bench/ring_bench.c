@@ -13,7 +13,7 @@
  * Usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-a ATTEMPTS]
  *                   [-c CASE] [-i PEER] [-o RST] [-v] [-s]
  *   -r  rounds (5)                -t  target seconds per run (0.2)
- *   -n  items per run (default: calibrated to -t on the fastest peer)
+ *   -n  items per run (default: calibrated to -t on the slowest peer)
  *   -a  attempts at an undisturbed run (3)
  *   -c  only these cases          -i  only these peers (comma lists)
  *   -o  also write the table as a reStructuredText fragment
@@ -167,10 +167,13 @@ static double run_once(const struct ring_impl *impl,
 	return res.ns ? (double)c->items * 1e9 / (double)res.ns : 0;
 }
 
-/* Items for @c so that its fastest peer runs about @o->seconds. */
+/*
+ * Items for @c so that its slowest peer runs about @o->seconds: a run
+ * that is disturbed anyway then costs little, even for a slow peer.
+ */
 static uint64_t calibrate(struct ring_case *c, const struct options *o)
 {
-	double best = 0;
+	double slowest = 0;
 	uint64_t items;
 
 	c->items = CALIBRATE_ITEMS;
@@ -180,10 +183,12 @@ static uint64_t calibrate(struct ring_case *c, const struct options *o)
 			double rate = run_once(impls[i], c, o->attempts,
 					       &clean);
 
-			best = rate > best ? rate : best;
+			if (!slowest || rate < slowest)
+				slowest = rate;
 		}
 	}
-	items = (uint64_t)(best * o->seconds) / ITEMS_QUANTUM * ITEMS_QUANTUM;
+	items = (uint64_t)(slowest * o->seconds) / ITEMS_QUANTUM *
+		ITEMS_QUANTUM;
 	return items > MIN_ITEMS ? items : MIN_ITEMS;
 }
 
