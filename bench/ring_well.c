@@ -3,7 +3,8 @@
  * ring_well.c - the well in the ring benchmark.
  *
  * Items live in the blocks: the producer writes each one in place and the
- * consumer reads it in place, one block per item (8 or 64 bytes).
+ * consumer reads it in place, one block per item (8 or 64 bytes), walking
+ * each reservation's contiguous runs from well_span().
  * SP/SC cases use well_reserve_single() and well_release_single() on both
  * sides, MP/MC cases well_reserve() and well_release_multi().
  */
@@ -25,8 +26,12 @@ RING_INLINE size_t well_put(struct well *w, uint64_t seq, size_t want,
 		got = well_reserve_single(&w->tx, &pos, want);
 	if (!got)
 		return 0;
-	for (size_t i = 0; i < got; i++)
-		ring_item_fill(well_access(pos, i, w), words, seq + i);
+	for (size_t done = 0, run; done < got; done += run) {
+		uint64_t *blk = well_span(w, pos + done, got - done, &run);
+
+		for (size_t i = 0; i < run; i++)
+			ring_item_fill(blk + i * words, words, seq + done + i);
+	}
 	if (multi) {
 		while (!well_release_multi(&w->rx, got, pos))
 			ring_relax();
@@ -48,8 +53,13 @@ RING_INLINE size_t well_get(struct well *w, size_t want, size_t words,
 		got = well_reserve_single(&w->rx, &pos, want);
 	if (!got)
 		return 0;
-	for (size_t i = 0; i < got; i++)
-		*sum += ring_item_sum(well_access(pos, i, w), words);
+	for (size_t done = 0, run; done < got; done += run) {
+		const uint64_t *blk = well_span(w, pos + done, got - done,
+						&run);
+
+		for (size_t i = 0; i < run; i++)
+			*sum += ring_item_sum(blk + i * words, words);
+	}
 	if (multi) {
 		while (!well_release_multi(&w->tx, got, pos))
 			ring_relax();
