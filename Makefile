@@ -127,6 +127,7 @@ ksft: $(KSFT_STAMP)
 -include user/user.mk
 -include selftests/ffma.mk
 -include bench/ffma.mk
+-include bench/kmod.mk
 -include kmod/kmod.mk
 
 tools: $(TOOLS:%=$(OUT)/bin/%)
