@@ -6,10 +6,13 @@
 #                  writes it to $(OUT)/bench/ring.rst
 #   bench-icount   instructions per item of each ring, under valgrind
 # BENCH_FLAGS is passed to ring_bench, e.g. make bench BENCH_FLAGS="-r 9".
+# The default takes runs of about 2 ms with up to 50 attempts each: on a
+# small VM a 0.2 s run is almost never free of context switches
+# (Documentation/well/bench.rst, Method).
 
 BENCH_OUT	:= $(OUT)/bench
 BENCH_DEPS	:= $(OUT)/.deps-bench
-BENCH_FLAGS	?=
+BENCH_FLAGS	?= -t 0.002 -a 50
 RING_BENCH	:= $(BENCH_OUT)/ring_bench
 RING_BENCH_SRCS	:= bench/ring_bench.c bench/ring_harness.c bench/ring_well.c \
 		   bench/ring_dpdk.c bench/ring_ck.c
