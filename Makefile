@@ -24,7 +24,7 @@ LINUX_SRC_TAR	:= /usr/src/linux-source-6.1.tar.xz
 LINUX_SRC	:= $(OUT)/linux-source-6.1
 
 # Sources of libwell: the freestanding core plus the user-space library.
-CORE_SRCS	:= core/well.c core/ffma.c core/ffma_cache.c
+CORE_SRCS	:= core/well.c core/ffma.c core/ffma_cache.c core/ffma_mem.c
 USER_SRCS	:= user/ffma_pages.c user/ffma_thread.c user/well_dev.c
 LIB_SRCS	:= $(CORE_SRCS) $(USER_SRCS)
 PUBLIC_HEADERS	:= core/well.h core/well_compat.h core/ffma.h user/well_dev.h

@@ -73,10 +73,20 @@ void ffma_cache_drain(void);
 #define FFMA_MEM_MAX		((size_t)65536)
 #define FFMA_MEM_CLASSES	13
 
+/* Class of @size (at most FFMA_MEM_MAX): 0 up to 16 bytes, 12 for 64 KiB. */
+static inline unsigned int ffma_mem_class(size_t size)
+{
+	if (size <= FFMA_MEM_MIN)
+		return 0;
+	return 8 * sizeof(long) - __builtin_clzl(size - 1) - 4;
+}
+
+/* Per thread or per CPU: user/ffma_thread.c and kmod/ffma_kernel.c. */
 void *ffma_mem_alloc(size_t size);
+void ffma_mem_free(void *ptr);
+/* On top of those two, the same everywhere: core/ffma_mem.c. */
 void *ffma_mem_alloc_zero(size_t size);
 void *ffma_mem_realloc(void *ptr, size_t size);
-void ffma_mem_free(void *ptr);
 void ffma_mem_reclaim(void);
 
 /*

@@ -24,6 +24,7 @@
 #include <linux/atomic.h>
 #include <asm/barrier.h>
 #include <linux/smp.h>
+#include <linux/string.h>
 
 #define WELL_STATIC_ASSERT(expr, msg)	static_assert(expr, msg)
 #define WELL_LIKELY(x)			likely(x)
@@ -89,6 +90,16 @@ static inline uintptr_t well_self(void)
 	return (uintptr_t)raw_smp_processor_id() + 1;
 }
 
+static inline void well_memcpy(void *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+}
+
+static inline void well_memset(void *dst, int c, size_t n)
+{
+	memset(dst, c, n);
+}
+
 #else /* user space: C11 atomics */
 
 #include <stddef.h>
@@ -149,6 +160,17 @@ static inline bool well_cas_acq_rel(struct well_atomic *a, size_t *expected,
 static inline uintptr_t well_self(void)
 {
 	return (uintptr_t)__builtin_thread_pointer();
+}
+
+/* The compiler's own: freestanding builds still link libc's or inline. */
+static inline void well_memcpy(void *dst, const void *src, size_t n)
+{
+	__builtin_memcpy(dst, src, n);
+}
+
+static inline void well_memset(void *dst, int c, size_t n)
+{
+	__builtin_memset(dst, c, n);
 }
 
 #endif /* __KERNEL__ */

@@ -17,13 +17,11 @@
 #include <linux/bug.h>
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
-#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/string.h>
 #include <linux/topology.h>
 #include <linux/workqueue.h>
 #include "ffma_kernel.h"
@@ -333,11 +331,6 @@ void ffma_mem_exit(void)
 	}
 }
 
-static unsigned int ffma_class(size_t size)
-{
-	return size <= FFMA_MEM_MIN ? 0 : fls_long(size - 1) - 4;
-}
-
 /**
  * ffma_mem_alloc() - memory from the running CPU's allocator of a class.
  * @size: bytes, up to FFMA_MEM_MAX.
@@ -348,22 +341,7 @@ void *ffma_mem_alloc(size_t size)
 {
 	if (size > FFMA_MEM_MAX)
 		return NULL;
-	return ffma_pcpu_alloc(ffma_classes[ffma_class(size)]);
-}
-
-/**
- * ffma_mem_alloc_zero() - ffma_mem_alloc() filled with zeroes.
- * @size: bytes, up to FFMA_MEM_MAX.
- *
- * Return: as ffma_mem_alloc().
- */
-void *ffma_mem_alloc_zero(size_t size)
-{
-	void *ptr = ffma_mem_alloc(size);
-
-	if (ptr)
-		memset(ptr, 0, size);
-	return ptr;
+	return ffma_pcpu_alloc(ffma_classes[ffma_mem_class(size)]);
 }
 
 /**
@@ -373,36 +351,4 @@ void *ffma_mem_alloc_zero(size_t size)
 void ffma_mem_free(void *ptr)
 {
 	ffma_pcpu_free(ptr);
-}
-
-/**
- * ffma_mem_realloc() - resize memory of the size classes, keeping it.
- * @ptr: the memory, or NULL (then this allocates).
- * @size: new size, up to FFMA_MEM_MAX; 0 frees @ptr and returns NULL.
- *
- * Return: the memory (@ptr when the class does not change), or NULL with
- * @ptr untouched.
- */
-void *ffma_mem_realloc(void *ptr, size_t size)
-{
-	size_t old;
-	void *mem;
-
-	if (!ptr)
-		return ffma_mem_alloc(size);
-	if (!size) {
-		ffma_mem_free(ptr);
-		return NULL;
-	}
-	if (size > FFMA_MEM_MAX)
-		return NULL;
-	old = ffma_usable_size(ptr);
-	if (ffma_class(size) == ffma_class(old) && size <= old)
-		return ptr;
-	mem = ffma_mem_alloc(size);
-	if (!mem)
-		return NULL;
-	memcpy(mem, ptr, min(size, old));
-	ffma_mem_free(ptr);
-	return mem;
 }

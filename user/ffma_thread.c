@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 #include "ffma.h"
 
 struct ffma_orphan {
@@ -30,14 +29,6 @@ static pthread_once_t ffma_once = PTHREAD_ONCE_INIT;
 static pthread_key_t ffma_key;
 static pthread_mutex_t ffma_orphans_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ffma_orphan *ffma_orphans[FFMA_MEM_CLASSES];
-
-/* Class of @size: 0 for up to 16 bytes, 12 for 64 KiB. */
-static inline unsigned int ffma_class(size_t size)
-{
-	if (size <= FFMA_MEM_MIN)
-		return 0;
-	return 8 * sizeof(long) - __builtin_clzl(size - 1) - 4;
-}
 
 static void ffma_orphan_put(unsigned int c, struct ffma *ffma)
 {
@@ -154,7 +145,7 @@ void *ffma_mem_alloc(size_t size)
 		errno = EINVAL;
 		return NULL;
 	}
-	c = ffma_class(size);
+	c = ffma_mem_class(size);
 	ffma = ffma_tls[c];
 	if (WELL_UNLIKELY(!ffma)) {
 		ffma = ffma_thread_init(c);
@@ -170,62 +161,10 @@ void *ffma_mem_alloc(size_t size)
 }
 
 /**
- * ffma_mem_alloc_zero() - ffma_mem_alloc() filled with zeroes.
- * @size: bytes wanted, up to FFMA_MEM_MAX.
- *
- * Return: as ffma_mem_alloc(); the first @size bytes are zero.
- */
-void *ffma_mem_alloc_zero(size_t size)
-{
-	void *ptr = ffma_mem_alloc(size);
-
-	if (ptr)
-		memset(ptr, 0, size);
-	return ptr;
-}
-
-/**
  * ffma_mem_free() - free memory from any ffma_mem_* call, from any thread.
  * @ptr: the memory, or NULL.
  */
 void ffma_mem_free(void *ptr)
 {
 	ffma_free(ptr);
-}
-
-/**
- * ffma_mem_realloc() - resize memory, keeping its contents.
- * @ptr: memory from ffma_mem_alloc(), or NULL (then this allocates).
- * @size: new size, up to FFMA_MEM_MAX; 0 frees @ptr and returns NULL.
- *
- * Stays in place when @size falls in the same class; otherwise copies the
- * smaller of the two sizes into memory of the new class and frees @ptr.
- *
- * Return: the memory, or NULL with errno set as by ffma_mem_alloc() (then
- * @ptr is untouched).
- */
-void *ffma_mem_realloc(void *ptr, size_t size)
-{
-	size_t old;
-	void *mem;
-
-	if (!ptr)
-		return ffma_mem_alloc(size);
-	if (!size) {
-		ffma_free(ptr);
-		return NULL;
-	}
-	if (size > FFMA_MEM_MAX) {
-		errno = EINVAL;
-		return NULL;
-	}
-	old = ffma_usable_size(ptr);
-	if (ffma_class(size) == ffma_class(old) && size <= old)
-		return ptr;
-	mem = ffma_mem_alloc(size);
-	if (!mem)
-		return NULL;
-	memcpy(mem, ptr, size < old ? size : old);
-	ffma_free(ptr);
-	return mem;
 }

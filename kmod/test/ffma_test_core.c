@@ -6,4 +6,5 @@
 #include "../../core/well.c"
 #include "../../core/ffma.c"
 #include "../../core/ffma_cache.c"
+#include "../../core/ffma_mem.c"
 #include "../ffma_kernel.c"
