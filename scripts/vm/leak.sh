@@ -23,18 +23,8 @@
 mod=$1
 per=${2:-40}
 name=$(basename "$mod" .ko)
-n=0
-failed=0
-
-tap() {	# STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
+# shellcheck source=scripts/vm/tap.sh
+. /lib/tap.sh
 
 cycles() {	# COUNT: insmod + rmmod; prints how many failed
 	i=0
@@ -86,4 +76,4 @@ tap $? "$name cycles: MemFree does not shrink in both windows"
 diff /tmp/leak.A.caches /tmp/leak.C.caches | sed -n 's/^[-+][^-+]/# &/p'
 cmp -s /tmp/leak.A.caches /tmp/leak.C.caches
 tap $? "$name cycles: the same slab caches before and after"
-exit $failed
+exit $((failed != 0))
