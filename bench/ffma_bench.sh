@@ -41,17 +41,21 @@ function row(w, cols, c,    i, s) {
 	sub(/ +$/, "", s)
 	print s
 }
-END {
-	na = split("ffma ffma_mem glibc mimalloc jemalloc tcmalloc", al, " ")
-	np = split("glibc mimalloc jemalloc tcmalloc", peer, " ")
-	print "Millions of operations per second (best of 5 rounds)"
-	print ""
+# The head of a table with a column per allocator (al[1..na]).
+function allocators_header(    i) {
 	rule(12, na + 1)
 	c[1] = "workload"
 	for (i = 1; i <= na; i++)
 		c[i + 1] = al[i]
 	row(12, na + 1, c)
 	rule(12, na + 1)
+}
+END {
+	na = split("ffma ffma_mem glibc mimalloc jemalloc tcmalloc", al, " ")
+	np = split("glibc mimalloc jemalloc tcmalloc", peer, " ")
+	print "Millions of operations per second (best of 5 rounds)"
+	print ""
+	allocators_header()
 	for (k = 1; k <= n; k++) {
 		if (order[k] ~ /^rss/)
 			continue
@@ -87,12 +91,7 @@ END {
 	print ""
 	print "Resident MiB added by 10^6 live 64-byte objects"
 	print ""
-	rule(12, na + 1)
-	c[1] = "workload"
-	for (i = 1; i <= na; i++)
-		c[i + 1] = al[i]
-	row(12, na + 1, c)
-	rule(12, na + 1)
+	allocators_header()
 	c[1] = "rss-64"
 	for (i = 1; i <= na; i++)
 		c[i + 1] = v["rss-64", al[i]]
