@@ -24,8 +24,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "ffma.h"
-#include "well.h"
+#include <ffma.h>
+#include <well.h>
 
 #define ROUNDS		5
 #define PAIRS		(4 << 20)

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "well.h"
+#include <well.h>
 #include "ring_harness.h"
 
 /* Move up to @want items, from number @seq on, into the ring. */

@@ -6,6 +6,7 @@
  * user/ffma_thread.c).
  */
 #include "ffma.h"
+#include "port.h"
 
 /**
  * ffma_mem_alloc_zero() - ffma_mem_alloc() filled with zeroes.

@@ -7,6 +7,7 @@
 #define FFMA_SLICE_H
 
 #include "ffma.h"
+#include "port.h"
 
 /**
  * struct ffma_slice - header of a slice, at its start.

@@ -19,6 +19,7 @@
  *       newest @tail sees the blocks of every earlier releaser.
  */
 #include "well.h"
+#include "port.h"
 
 WELL_STATIC_ASSERT(sizeof(size_t) == sizeof(void *), "size_t holds a pointer");
 WELL_STATIC_ASSERT(offsetof(struct well, tx) % WELL_LINE == 0,
@@ -27,10 +28,10 @@ WELL_STATIC_ASSERT(offsetof(struct well, rx) % WELL_LINE == 0,
 		   "rx starts a cache line");
 WELL_STATIC_ASSERT(offsetof(struct well, mem) < offsetof(struct well, tx),
 		   "geometry shares no line with tx");
-WELL_STATIC_ASSERT(offsetof(struct well_sym, tail) -
-		   offsetof(struct well_sym, head) >= WELL_LINE,
+WELL_STATIC_ASSERT(offsetof(struct well_side, tail) -
+		   offsetof(struct well_side, head) >= WELL_LINE,
 		   "head and tail are written by different sides");
-WELL_STATIC_ASSERT(offsetof(struct well_sym, tail) % WELL_LINE == 0,
+WELL_STATIC_ASSERT(offsetof(struct well_side, tail) % WELL_LINE == 0,
 		   "tail starts a cache line");
 
 /* Largest block count: counters stay far from wrapping ambiguity. */
@@ -87,7 +88,7 @@ int well_params(size_t blk_size, size_t blk_count, struct well *out)
 	return 0;
 }
 
-static void well_sym_init(struct well_sym *sym, size_t bias, size_t limit)
+static void well_sym_init(struct well_side *sym, size_t bias, size_t limit)
 {
 	well_store_relaxed(&sym->head, 0);
 	well_store_relaxed(&sym->seen, 0);
@@ -98,67 +99,67 @@ static void well_sym_init(struct well_sym *sym, size_t bias, size_t limit)
 
 /**
  * well_init() - make a well ready for use over @mem.
- * @buf: a well set up by well_params().
- * @mem: well_size(@buf) bytes owned by the caller; never touched here.
+ * @w: a well set up by well_params().
+ * @mem: well_size(@w) bytes owned by the caller; never touched here.
  *
- * All blocks start on the tx side. Not safe against concurrent use of @buf:
- * publish @buf to other threads after this returns.
+ * All blocks start on the tx side. Not safe against concurrent use of @w:
+ * publish @w to other threads after this returns.
  *
- * Return: 0, or -EINVAL when @mem is NULL or @buf has no geometry.
+ * Return: 0, or -EINVAL when @mem is NULL or @w has no geometry.
  */
-int well_init(struct well *buf, void *mem)
+int well_init(struct well *w, void *mem)
 {
-	if (!buf || !mem || !buf->blk_count)
+	if (!w || !mem || !w->blk_count)
 		return -WELL_EINVAL;
-	buf->mem = mem;
-	well_sym_init(&buf->tx, buf->blk_count, buf->blk_count);
-	well_sym_init(&buf->rx, 0, buf->blk_count);
+	w->mem = mem;
+	well_sym_init(&w->tx, w->blk_count, w->blk_count);
+	well_sym_init(&w->rx, 0, w->blk_count);
 	return 0;
 }
 
 /**
  * well_deinit() - forget the memory of a well.
- * @buf: the well; no thread may use it any more.
+ * @w: the well; no thread may use it any more.
  *
  * The caller frees the memory it gave to well_init().
  */
-void well_deinit(struct well *buf)
+void well_deinit(struct well *w)
 {
-	if (buf)
-		buf->mem = NULL;
+	if (w)
+		w->mem = NULL;
 }
 
 /**
  * well_size() - bytes of memory the caller provides to well_init().
- * @buf: a well set up by well_params().
+ * @w: a well set up by well_params().
  *
  * Return: blk_size * blk_count.
  */
-size_t well_size(const struct well *buf)
+size_t well_size(const struct well *w)
 {
-	return buf->blk_size * buf->blk_count;
+	return w->blk_size * w->blk_count;
 }
 
 /**
  * well_blk_size() - bytes per block.
- * @buf: a well set up by well_params().
+ * @w: a well set up by well_params().
  *
  * Return: the block size, a power of two.
  */
-size_t well_blk_size(const struct well *buf)
+size_t well_blk_size(const struct well *w)
 {
-	return buf->blk_size;
+	return w->blk_size;
 }
 
 /**
  * well_blk_count() - blocks in the ring.
- * @buf: a well set up by well_params().
+ * @w: a well set up by well_params().
  *
  * Return: the block count, a power of two.
  */
-size_t well_blk_count(const struct well *buf)
+size_t well_blk_count(const struct well *w)
 {
-	return buf->blk_count;
+	return w->blk_count;
 }
 
 /*
@@ -167,7 +168,7 @@ size_t well_blk_count(const struct well *buf)
  * value outside [0, limit] (a @seen older than @head, or a scribbled
  * counter) means nothing is available.
  */
-static inline size_t well_amount(const struct well_sym *sym, size_t tail,
+static inline size_t well_amount(const struct well_side *sym, size_t tail,
 				 size_t head)
 {
 	size_t amount = tail + sym->bias - head;
@@ -182,7 +183,7 @@ static inline size_t well_min(size_t a, size_t b)
 
 /**
  * well_reserve() - reserve up to @max blocks from one side of a well.
- * @from: the side to reserve from (&buf->tx to produce, &buf->rx to consume).
+ * @from: the side to reserve from (&w->tx to produce, &w->rx to consume).
  * @pos: where to store the position token for well_access() and release.
  * @max: most blocks wanted; (size_t)-1 for all that are available.
  *
@@ -191,7 +192,7 @@ static inline size_t well_min(size_t a, size_t b)
  *
  * Return: blocks reserved, 0 when none are available (*@pos untouched).
  */
-size_t well_reserve(struct well_sym *from, size_t *pos, size_t max)
+size_t well_reserve(struct well_side *from, size_t *pos, size_t max)
 {
 	/* A2: pairs with the R2 CAS below in other reservers. */
 	size_t head = well_load_acquire(&from->head);
@@ -233,7 +234,7 @@ size_t well_reserve(struct well_sym *from, size_t *pos, size_t max)
  *
  * Return: blocks reserved, 0 when none are available (*@pos untouched).
  */
-size_t well_reserve_single(struct well_sym *from, size_t *pos, size_t max)
+size_t well_reserve_single(struct well_side *from, size_t *pos, size_t max)
 {
 	size_t head = well_load_relaxed(&from->head);
 	size_t tail = well_load_relaxed(&from->seen);
@@ -262,7 +263,7 @@ size_t well_reserve_single(struct well_sym *from, size_t *pos, size_t max)
  *
  * Return: blocks a well_reserve() on @from could get now.
  */
-size_t well_peek(const struct well_sym *from)
+size_t well_peek(const struct well_side *from)
 {
 	size_t head = well_load_relaxed(&from->head);
 
@@ -272,14 +273,14 @@ size_t well_peek(const struct well_sym *from)
 
 /**
  * well_release_single() - release blocks into a side with one releaser.
- * @to: the side that receives the blocks (&buf->rx after reserving from
- *      tx, &buf->tx after reserving from rx).
+ * @to: the side that receives the blocks (&w->rx after reserving from
+ *      tx, &w->tx after reserving from rx).
  * @count: blocks to release, the amount of the caller's reservation.
  *
  * Only valid when a single thread releases into @to: reservations are then
  * released in the order they were made.
  */
-void well_release_single(struct well_sym *to, size_t count)
+void well_release_single(struct well_side *to, size_t count)
 {
 	/* Only this thread writes @tail: a plain read of its own value. */
 	size_t tail = well_load_relaxed(&to->tail);
@@ -302,7 +303,7 @@ void well_release_single(struct well_sym *to, size_t count)
  * Return: @count on success, 0 while an earlier reservation is unreleased
  * (or when @count is 0).
  */
-size_t well_release_multi(struct well_sym *to, size_t count, size_t pos)
+size_t well_release_multi(struct well_side *to, size_t count, size_t pos)
 {
 	size_t expected = pos;
 

@@ -12,6 +12,7 @@
 #define FFMA_KERNEL_H
 
 #include "ffma.h"
+#include "port.h"
 
 struct ffma_pcpu;
 

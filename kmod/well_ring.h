@@ -14,7 +14,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
-#include <uapi/linux/well.h>
+#include <linux/well.h>
 #include "well.h"
 
 struct well_prods;

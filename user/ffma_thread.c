@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include "ffma.h"
+#include "port.h"
 
 struct ffma_orphan {
 	struct ffma *ffma;

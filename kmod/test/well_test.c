@@ -159,7 +159,7 @@ static void __init test_wrap(void)
 /* Sequence numbers through 16 blocks, in varying amounts, 1000 rounds. */
 static bool __init seq_rounds(bool single)
 {
-	size_t (*reserve)(struct well_sym *, size_t *, size_t) =
+	size_t (*reserve)(struct well_side *, size_t *, size_t) =
 		single ? well_reserve_single : well_reserve;
 	size_t produced = 0, consumed = 0, round, pos, n, i;
 
@@ -390,7 +390,7 @@ static bool mpmc_stopped(struct mpmc *run)
 }
 
 /* Release into @to in reservation order, waiting for earlier releasers. */
-static bool mpmc_release(struct mpmc *run, struct well_sym *to, size_t n,
+static bool mpmc_release(struct mpmc *run, struct well_side *to, size_t n,
 			 size_t pos)
 {
 	while (!well_release_multi(to, n, pos)) {

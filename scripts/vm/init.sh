@@ -13,7 +13,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 
-# shellcheck source=scripts/vm/tap.sh
+# shellcheck source=scripts/tap.sh
 . /lib/tap.sh
 
 leave() {	# CODE

@@ -23,7 +23,7 @@
 mod=$1
 per=${2:-40}
 name=$(basename "$mod" .ko)
-# shellcheck source=scripts/vm/tap.sh
+# shellcheck source=scripts/tap.sh
 . /lib/tap.sh
 
 cycles() {	# COUNT: insmod + rmmod; prints how many failed

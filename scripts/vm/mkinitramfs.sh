@@ -32,7 +32,7 @@ for applet in $("$root/bin/busybox" --list); do
 done
 cp "$here/init.sh" "$root/init"
 cp "$here/leak.sh" "$root/bin/well-leak"
-cp "$here/tap.sh" "$root/lib/tap.sh"
+cp "$here/../tap.sh" "$root/lib/tap.sh"
 chmod 755 "$root/init" "$root/bin/well-leak"
 
 for f in "$@"; do

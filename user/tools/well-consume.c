@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "well_dev.h"
+#include "dev_verify.h"
 
 static double well_now(void)
 {

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * port.h - what core/ needs from the host it is compiled into: the one
+ * contract each environment implements. Private to core/; never installed.
+ *
+ * The inline primitives below are the only code in core/ besides
+ * <well/atomic.h> that knows whether it is in the kernel or in user space.
+ * The functions after them are implemented once per host:
+ *   user space  user/port.c
+ *   kernel      kmod/ffma_port.c
+ * Nothing else in core/ reaches outside core/ and include/.
+ */
+#ifndef WELL_PORT_H
+#define WELL_PORT_H
+
+#include "well/atomic.h"
+
+#ifdef __KERNEL__
+
+#include <linux/errno.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+
+#define WELL_LIKELY(x)			likely(x)
+#define WELL_UNLIKELY(x)		unlikely(x)
+#define WELL_EINVAL			EINVAL
+#define WELL_EOVERFLOW			EOVERFLOW
+#define WELL_NOINLINE			noinline
+
+/*
+ * A nonzero token naming the running CPU. The caller keeps preemption
+ * disabled for as long as the answer must stay true.
+ */
+static inline uintptr_t well_self(void)
+{
+	return (uintptr_t)raw_smp_processor_id() + 1;
+}
+
+static inline void well_memcpy(void *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+}
+
+static inline void well_memset(void *dst, int c, size_t n)
+{
+	memset(dst, c, n);
+}
+
+#else /* user space */
+
+#define WELL_LIKELY(x)			__builtin_expect(!!(x), 1)
+#define WELL_UNLIKELY(x)		__builtin_expect(!!(x), 0)
+/* Linux errno values: core/ returns the same codes in both worlds. */
+#define WELL_EINVAL			22
+#define WELL_EOVERFLOW			75
+#define WELL_NOINLINE			__attribute__((__noinline__))
+
+/*
+ * A nonzero token naming the running thread: its thread pointer. A thread
+ * that starts after another ended may get the same token.
+ */
+static inline uintptr_t well_self(void)
+{
+	return (uintptr_t)__builtin_thread_pointer();
+}
+
+/* The compiler's own: freestanding builds still link libc's or inline. */
+static inline void well_memcpy(void *dst, const void *src, size_t n)
+{
+	__builtin_memcpy(dst, src, n);
+}
+
+static inline void well_memset(void *dst, int c, size_t n)
+{
+	__builtin_memset(dst, c, n);
+}
+
+#endif /* __KERNEL__ */
+
+/**
+ * ffma_pages_alloc() - get memory for the allocator.
+ * @size: FFMA_SLICE_SIZE (the memory must be aligned to it) or a multiple
+ *        of FFMA_PAGE_SIZE up to it (page-aligned).
+ * @node: NUMA node to take the memory from; a hint.
+ *
+ * core/ffma initialises every byte it relies on: the contents may be stale.
+ *
+ * Return: the memory, or NULL when none is to be had.
+ */
+void *ffma_pages_alloc(size_t size, int node);
+
+/**
+ * ffma_pages_free() - give back memory from ffma_pages_alloc().
+ * @addr: the address ffma_pages_alloc() returned.
+ * @size: the size it was asked for.
+ */
+void ffma_pages_free(void *addr, size_t size);
+
+/**
+ * ffma_pages_node() - NUMA node of the running thread or CPU.
+ *
+ * Return: the node, 0 when unknown.
+ */
+int ffma_pages_node(void);
+
+/**
+ * ffma_report() - report a misuse found by a debug build (FFMA_DEBUG).
+ * @what: what is wrong, one line.
+ * @ptr: the pointer concerned.
+ *
+ * Does not return in user space (abort); warns in the kernel.
+ */
+void ffma_report(const char *what, const void *ptr);
+
+#endif /* WELL_PORT_H */

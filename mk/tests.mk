@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# Tests, grouped by where they run:
+#   selftests/host/     kselftest programs run here, each built plain and
+#                       with ASan+UBSan; HOST_TSAN also with TSan;
+#                       ffma_debug against a -DFFMA_DEBUG build of the
+#                       library sources
+#   selftests/vm/       programs for the VM (mk/vm.mk)
+#   selftests/install/  the installed library, used with pkg-config
+#   selftests/lib/      what they share
+# A new test is a new .c file in one of them; nothing else to register.
+# The kselftest headers come from Debian's linux-source at build time.
+
+.PHONY: ksft
+KSFT_DIR	:= $(OUT)/ksft
+KSFT_STAMP	:= $(KSFT_DIR)/.stamp
+$(KSFT_STAMP):
+	@test -r $(LINUX_SRC_TAR) || { \
+		echo "ksft: $(LINUX_SRC_TAR) missing: run make deps"; exit 1; }
+	@mkdir -p $(KSFT_DIR)
+	tar -xJf $(LINUX_SRC_TAR) -C $(OUT) --wildcards \
+		'linux-source-6.1/tools/testing/selftests/kselftest*' \
+		'linux-source-6.1/scripts/checkpatch.pl' \
+		'linux-source-6.1/scripts/spelling.txt' \
+		'linux-source-6.1/scripts/const_structs.checkpatch'
+	cp $(LINUX_SRC)/tools/testing/selftests/kselftest.h \
+	   $(LINUX_SRC)/tools/testing/selftests/kselftest_harness.h \
+	   $(LINUX_SRC)/tools/testing/selftests/kselftest_module.h $(KSFT_DIR)/
+	@touch $@
+ksft: $(KSFT_STAMP)
+
+# The library's warnings, but for two that 6.1's kselftest_harness.h
+# trips inside its macros: handlers with an unused parameter, and
+# FIXTURE_SETUP/TEARDOWN functions defined without a prototype.
+TEST_CFLAGS	:= $(BASE_CFLAGS) $(WARN) -Wno-unused-parameter \
+		   -Wno-missing-prototypes \
+		   -D_GNU_SOURCE -Iselftests/lib -Iuser -isystem $(KSFT_DIR)
+TEST_LIB_SRCS	:= $(wildcard selftests/lib/*.c)
+TEST_LIB_HDRS	:= $(wildcard selftests/lib/*.h)
+
+HOST_TESTS	:= $(filter-out ffma_debug, \
+		   $(patsubst selftests/host/%.c,%,$(wildcard selftests/host/*.c)))
+HOST_TSAN	:= well_release well_return well_stress ffma_xthread \
+		   ffma_thread_exit
+
+define host_test_rules
+$(OUT)/$(1)/test/%: selftests/host/%.c $(OUT)/$(1)/libwell.a $(TEST_LIB_HDRS) \
+		$(KSFT_STAMP)
+	@mkdir -p $$(@D)
+	$$(CC) $$(TEST_CFLAGS) $$(SAN_$(1)) -o $$@ $$< $(OUT)/$(1)/libwell.a
+endef
+$(foreach v,$(VARIANTS),$(eval $(call host_test_rules,$(v))))
+
+FFMA_DEBUG_TEST	:= $(OUT)/ffma-debug/ffma_debug
+$(FFMA_DEBUG_TEST): selftests/host/ffma_debug.c $(LIB_SRCS) \
+		$(wildcard core/*.h include/*.h include/*/*.h user/*.h) \
+		$(KSFT_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Icore -DFFMA_DEBUG -o $@ $< $(LIB_SRCS)
+
+HOST_BINS	:= $(HOST_TESTS:%=$(OUT)/plain/test/%) \
+		   $(HOST_TESTS:%=$(OUT)/asan/test/%) \
+		   $(HOST_TSAN:%=$(OUT)/tsan/test/%) $(FFMA_DEBUG_TEST)
+CHECK_DEPS	+= $(HOST_BINS)
+CHECK_STEPS	+= $(foreach t,$(HOST_TESTS),plain/$(t):$(OUT)/plain/test/$(t)) \
+		   $(foreach t,$(HOST_TESTS),asan/$(t):$(OUT)/asan/test/$(t)) \
+		   $(foreach t,$(HOST_TSAN),tsan/$(t):$(OUT)/tsan/test/$(t)) \
+		   debug/ffma_debug:$(FFMA_DEBUG_TEST)
+
+# Static test programs for the VM: selftests/vm/*.c.
+VM_TESTS	:= $(patsubst selftests/vm/%.c,%,$(wildcard selftests/vm/*.c))
+VM_TEST_BINS	:= $(VM_TESTS:%=$(OUT)/static/test/%)
+$(OUT)/static/test/%: selftests/vm/%.c $(LIB_A) $(TEST_LIB_SRCS) \
+		$(TEST_LIB_HDRS) $(KSFT_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -static -o $@ $< $(TEST_LIB_SRCS) $(LIB_A)

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# User-space tools: user/tools/<name>.c -> $(OUT)/bin/<name>, linked with
+# libwell.a. well-consume also checks the load generator's blocks with the
+# verifier of selftests/lib/.
+
+.PHONY: tools
+
+TOOLS		:= well-demo well-consume
+TOOL_CFLAGS	:= $(BASE_CFLAGS) $(WARN) -D_GNU_SOURCE -Iselftests/lib
+TOOL_LIBS_well-consume := selftests/lib/dev_verify.c
+
+$(OUT)/bin/%: user/tools/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< $(TOOL_LIBS_$*) $(LIB_A)
+$(OUT)/bin/well-consume: selftests/lib/dev_verify.c selftests/lib/dev_verify.h
+
+tools: $(TOOLS:%=$(OUT)/bin/%)

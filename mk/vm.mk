@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# The test VM: Debian's kernel of KVER under qemu with an initramfs of
+# busybox, the modules and static programs (scripts/vm/).
+#   make vm-check    the VM suite: test modules, selftests/vm/ with
+#                    well.ko loaded, load/unload leak cycles, taint
+#   make vm-run VM_CMD='well-consume -n 1000' [VM_BINS='$(OUT)/bin/...']
+#                    [VM_TIMEOUT=S]: boot, load well.ko, run one command
+#                    from the listed programs, print its output and
+#                    "# tainted=N"; exit with its status
+# Each kernel release has its own directory, $(OUT)/vm/<release>/, and
+# each vm-run its own initramfs, so runs for two kernels, or two runs at
+# once, never share a file.
+
+.PHONY: vm-image vm-check vm-run
+
+VMLINUZ		= /boot/vmlinuz-$(KREL)
+VM_DIR		= $(OUT)/vm/$(KREL)
+VM_TIMEOUT	?= 540
+VM_CMD		?= cat /proc/version
+VM_BINS		?=
+
+vm-image: kmod $(VM_TEST_BINS)
+	@test -r $(VMLINUZ) || { echo "vm: cannot read $(VMLINUZ):" \
+		"run make deps"; exit 1; }
+	scripts/vm/mkinitramfs.sh -o $(VM_DIR)/initramfs.cpio.gz \
+		$(KMOD_KOS) $(VM_TEST_BINS)
+
+vm-check: vm-image
+	scripts/vm/run.sh -t $(VM_TIMEOUT) -k $(VMLINUZ) \
+		-i $(VM_DIR)/initramfs.cpio.gz
+
+vm-run: kmod
+	@test -r $(VMLINUZ) || { echo "vm: cannot read $(VMLINUZ):" \
+		"run make deps"; exit 1; }
+	@img=$(VM_DIR)/run-$$$$.cpio.gz; \
+	scripts/vm/mkinitramfs.sh -o $$img \
+		-c '$(subst ','\'',$(VM_CMD))' $(addprefix -b ,$(VM_BINS)) \
+		$(KMOD_KOS) && \
+	scripts/vm/run.sh -t $(VM_TIMEOUT) -k $(VMLINUZ) -r -i $$img; \
+	rc=$$?; rm -f $$img; exit $$rc
+
+# make check boots both kernels Debian 12 ships, each in a make of its own.
+CHECK_STEPS	+= vm-6.1:'$(MAKE) -s --no-print-directory vm-check KVER=6.1' \
+		   vm-6.12:'$(MAKE) -s --no-print-directory vm-check KVER=6.12'

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ffma debug build (FFMA_DEBUG): each misuse makes the process abort with
+ * a message naming the problem. Each misuse runs in a child whose stderr
+ * and end are checked.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include <ffma.h>
+
+static void expect_report(struct __test_metadata *_metadata,
+			  void (*misuse)(void), const char *msg)
+{
+	char buf[256];
+	size_t len = 0;
+	ssize_t n;
+	int fds[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(fds));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		misuse();
+		_exit(0);
+	}
+	close(fds[1]);
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	buf[len] = '\0';
+	close(fds[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGABRT, WTERMSIG(status));
+	EXPECT_NE(NULL, strstr(buf, msg)) {
+		TH_LOG("stderr was: %s", buf);
+	}
+}
+
+static void do_double_free(void)
+{
+	struct ffma *a = ffma_create(64);
+	void *p = ffma_alloc(a);
+
+	ffma_free(p);
+	ffma_free(p);
+}
+
+static void do_double_free_after_reuse(void)
+{
+	void *p = ffma_mem_alloc(32), *q = ffma_mem_alloc(32);
+
+	ffma_mem_free(p);
+	ffma_mem_free(q);
+	ffma_mem_alloc(32);
+	ffma_mem_free(p);
+}
+
+static void do_foreign_heap_pointer(void)
+{
+	void *p = malloc(64);
+
+	ffma_mem_alloc(64);
+	ffma_free(p);
+}
+
+static void do_foreign_stack_pointer(void)
+{
+	int x;
+
+	ffma_free(&x);
+}
+
+static void do_inside_an_object(void)
+{
+	char *p = ffma_mem_alloc(128);
+
+	ffma_free(p + 8);
+}
+
+static void do_never_allocated_slot(void)
+{
+	char *p = ffma_mem_alloc(128);
+
+	ffma_free(p + 128);
+}
+
+static void do_slice_back_in_cache(void)
+{
+	struct ffma *a = ffma_create(64);
+	void *p = ffma_alloc(a);
+
+	ffma_destroy(a);
+	ffma_free(p);
+}
+
+static void do_write_after_free(void)
+{
+	struct ffma *a = ffma_create(64);
+	char **p = ffma_alloc(a), **q = ffma_alloc(a);
+
+	ffma_free(p);
+	ffma_free(q);
+	*q = (char *)q + 8;
+	ffma_alloc(a);
+}
+
+static void *free_twice(void *p)
+{
+	ffma_free(p);
+	ffma_free(p);
+	return NULL;
+}
+
+static void do_double_free_from_other_thread(void)
+{
+	struct ffma *a = ffma_create(64);
+	void *p = ffma_alloc(a);
+	pthread_t t;
+
+	pthread_create(&t, NULL, free_twice, p);
+	pthread_join(t, NULL);
+	/* The owner finds it when it takes the remote frees back. */
+	ffma_collect(a);
+}
+
+static void *alloc_not_owner(void *a)
+{
+	return ffma_alloc(a);
+}
+
+static void do_alloc_by_non_owner(void)
+{
+	struct ffma *a = ffma_create(64);
+	pthread_t t;
+
+	pthread_create(&t, NULL, alloc_not_owner, a);
+	pthread_join(t, NULL);
+}
+
+TEST(clean_use_passes)
+{
+	struct ffma *a = ffma_create(64);
+	void *p, *q;
+
+	ASSERT_NE(NULL, a);
+	p = ffma_alloc(a);
+	q = ffma_alloc(a);
+	ffma_free(p);
+	ffma_free(q);
+	p = ffma_mem_alloc(100);
+	ffma_mem_free(p);
+	EXPECT_EQ(0, ffma_objects_inuse(a));
+	ffma_destroy(a);
+}
+
+TEST(double_free)
+{
+	expect_report(_metadata, do_double_free, "ffma_free: double free");
+}
+
+TEST(double_free_after_reuse)
+{
+	expect_report(_metadata, do_double_free_after_reuse,
+		      "ffma_free: double free");
+}
+
+TEST(double_free_from_other_thread)
+{
+	expect_report(_metadata, do_double_free_from_other_thread,
+		      "ffma_free: double free");
+}
+
+TEST(foreign_heap_pointer)
+{
+	expect_report(_metadata, do_foreign_heap_pointer,
+		      "ffma_free: pointer not from ffma");
+}
+
+TEST(foreign_stack_pointer)
+{
+	expect_report(_metadata, do_foreign_stack_pointer,
+		      "ffma_free: pointer not from ffma");
+}
+
+TEST(inside_an_object)
+{
+	expect_report(_metadata, do_inside_an_object,
+		      "ffma_free: not the start of an object");
+}
+
+TEST(never_allocated_slot)
+{
+	expect_report(_metadata, do_never_allocated_slot,
+		      "ffma_free: not the start of an object");
+}
+
+TEST(slice_back_in_cache)
+{
+	expect_report(_metadata, do_slice_back_in_cache,
+		      "ffma_free: pointer into a free slice");
+}
+
+TEST(write_after_free)
+{
+	expect_report(_metadata, do_write_after_free,
+		      "ffma_alloc: free list corrupted");
+}
+
+TEST(alloc_by_non_owner)
+{
+	expect_report(_metadata, do_alloc_by_non_owner,
+		      "allocation by a thread that does not own the allocator");
+}
+
+TEST_HARNESS_MAIN

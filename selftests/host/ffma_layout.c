@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ffma slice layout: objects per slice, page-aligned data, objects found
+ * by masking, and metadata per object, for 16, 64, 128, 1024 and 65536
+ * bytes. The counts are those of the release build: a one-page header,
+ * then objects up to the end of the 2 MiB slice.
+ */
+#include <stdint.h>
+#include <string.h>
+#include "kselftest_harness.h"
+#include <ffma.h>
+
+/* (2 MiB - 4 KiB header page) / size objects, from offset 4 KiB. */
+struct layout {
+	size_t size;
+	size_t count;
+	size_t data_off;
+};
+
+static const struct layout layouts[] = {
+	{ 16, 130816, 4096 },
+	{ 64, 32704, 4096 },
+	{ 128, 16352, 4096 },
+	{ 1024, 2044, 4096 },
+	{ 65536, 31, 4096 },
+};
+
+static uintptr_t slice_base(const void *p)
+{
+	return (uintptr_t)p & ~(FFMA_SLICE_SIZE - 1);
+}
+
+static void fill_one_slice(struct __test_metadata *_metadata,
+			   const struct layout *l)
+{
+	struct ffma *a = ffma_create(l->size);
+	uintptr_t base = 0;
+	char *p, *prev = NULL;
+	size_t i;
+
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(l->size, ffma_object_size(a));
+	EXPECT_EQ(l->count, ffma_objects_per_slice(a));
+	EXPECT_EQ(l->data_off, ffma_data_offset(a));
+	EXPECT_EQ(0, ffma_data_offset(a) % FFMA_PAGE_SIZE);
+	/* Header and metadata bits fit before the data; objects after. */
+	EXPECT_GE(l->data_off, 256 + (FFMA_META_BITS * l->count + 7) / 8);
+	EXPECT_LE(l->data_off + l->count * l->size, FFMA_SLICE_SIZE);
+	EXPECT_EQ(0, ffma_slices_inuse(a));
+
+	for (i = 0; i < l->count; i++) {
+		p = ffma_alloc(a);
+		ASSERT_NE(NULL, p);
+		if (!i) {
+			base = slice_base(p);
+			EXPECT_EQ(base + l->data_off, (uintptr_t)p);
+		}
+		/* Never-used slots are handed out in address order. */
+		if (prev)
+			ASSERT_EQ(prev + l->size, p);
+		ASSERT_EQ(base, slice_base(p));
+		memset(p, (int)i, l->size);
+		prev = p;
+	}
+	EXPECT_EQ(l->count, ffma_objects_inuse(a));
+	EXPECT_EQ(l->count, ffma_slice_objects_inuse(prev));
+	EXPECT_EQ(1, ffma_slices_inuse(a));
+	EXPECT_EQ(l->size, ffma_usable_size(prev));
+
+	/* The next object needs a second slice. */
+	p = ffma_alloc(a);
+	ASSERT_NE(NULL, p);
+	EXPECT_NE(base, slice_base(p));
+	EXPECT_EQ(slice_base(p) + l->data_off, (uintptr_t)p);
+	EXPECT_EQ(2, ffma_slices_inuse(a));
+	EXPECT_EQ(1, ffma_slice_objects_inuse(p));
+	EXPECT_EQ(l->count + 1, ffma_objects_inuse(a));
+	ffma_destroy(a);
+}
+
+TEST(size_16)
+{
+	fill_one_slice(_metadata, &layouts[0]);
+}
+
+TEST(size_64)
+{
+	fill_one_slice(_metadata, &layouts[1]);
+}
+
+TEST(size_128)
+{
+	fill_one_slice(_metadata, &layouts[2]);
+}
+
+TEST(size_1024)
+{
+	fill_one_slice(_metadata, &layouts[3]);
+}
+
+TEST(size_65536)
+{
+	fill_one_slice(_metadata, &layouts[4]);
+}
+
+TEST(metadata_bytes_per_object)
+{
+	struct ffma *a = ffma_create(16);
+
+	ASSERT_NE(NULL, a);
+	/* Nothing per object outside it; one page of header per slice. */
+	EXPECT_EQ(0, FFMA_META_BITS);
+	EXPECT_EQ(FFMA_PAGE_SIZE, ffma_data_offset(a));
+	EXPECT_EQ(FFMA_SLICE_SIZE,
+		  ffma_data_offset(a) + 16 * ffma_objects_per_slice(a));
+	ffma_destroy(a);
+}
+
+TEST(sizes_round_up_to_16)
+{
+	struct ffma *a = ffma_create(24);
+
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(32, ffma_object_size(a));
+	ffma_destroy(a);
+	a = ffma_create(1);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(16, ffma_object_size(a));
+	ffma_destroy(a);
+}
+
+TEST(bad_sizes)
+{
+	EXPECT_EQ(NULL, ffma_create(0));
+	EXPECT_EQ(NULL, ffma_create(FFMA_OBJECT_MAX + 1));
+}
+
+TEST(largest_object)
+{
+	struct ffma *a = ffma_create(FFMA_OBJECT_MAX);
+	char *p;
+
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(1, ffma_objects_per_slice(a));
+	p = ffma_alloc(a);
+	ASSERT_NE(NULL, p);
+	memset(p, 0x5a, FFMA_OBJECT_MAX);
+	ffma_free(p);
+	EXPECT_EQ(0, ffma_objects_inuse(a));
+	ffma_destroy(a);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ffma without huge pages: FFMA_HUGETLB=0 forces the fallback (a 2 MiB
+ * aligned cut of an anonymous mapping); slices still align and work.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kselftest_harness.h"
+#include <ffma.h>
+#include "port_stats.h"
+
+static void use_slices(struct __test_metadata *_metadata, size_t slices)
+{
+	struct ffma *a = ffma_create(4096);
+	size_t per, n, i;
+	char **p;
+
+	ASSERT_NE(NULL, a);
+	per = ffma_objects_per_slice(a);
+	n = slices * per;
+	p = calloc(n, sizeof(*p));
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < n; i++) {
+		p[i] = ffma_alloc(a);
+		ASSERT_NE(NULL, p[i]);
+		memset(p[i], (int)i, 4096);
+	}
+	EXPECT_EQ(slices, ffma_slices_inuse(a));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ((char)i, p[i][4095]);
+		ffma_free(p[i]);
+	}
+	EXPECT_EQ(0, ffma_objects_inuse(a));
+	ffma_destroy(a);
+	free(p);
+}
+
+TEST(fallback_forced)
+{
+	size_t huge, fallback;
+
+	ASSERT_EQ(0, setenv("FFMA_HUGETLB", "0", 1));
+	use_slices(_metadata, 3);
+	ffma_pages_slices(&huge, &fallback);
+	EXPECT_EQ(0, huge);
+	EXPECT_EQ(3, fallback);
+}
+
+TEST(default_path)
+{
+	size_t huge, fallback;
+
+	ASSERT_EQ(0, unsetenv("FFMA_HUGETLB"));
+	use_slices(_metadata, 3);
+	ffma_pages_slices(&huge, &fallback);
+	/* Huge pages when the system has them, the fallback otherwise. */
+	EXPECT_EQ(3, huge + fallback);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Variable reservations: reserve returns min(max, available), (size_t)-1
+ * takes everything, 0 when nothing is there; well_peek() tells the amount.
+ * Every test runs with well_reserve() and with well_reserve_single().
+ */
+#include <stdint.h>
+#include "kselftest_harness.h"
+#include <well.h>
+
+#define BLK_COUNT	8
+#define UNTOUCHED	((size_t)0xdeadbeef)
+
+typedef size_t (*reserve_fn)(struct well_side *from, size_t *pos, size_t max);
+
+FIXTURE(ring) {
+	struct well w;
+	char mem[BLK_COUNT * 8];
+};
+
+FIXTURE_VARIANT(ring) {
+	reserve_fn reserve;
+};
+
+FIXTURE_VARIANT_ADD(ring, multi) {
+	.reserve = well_reserve,
+};
+
+FIXTURE_VARIANT_ADD(ring, single) {
+	.reserve = well_reserve_single,
+};
+
+FIXTURE_SETUP(ring)
+{
+	ASSERT_EQ(0, well_params(8, BLK_COUNT, &self->w));
+	ASSERT_EQ(0, well_init(&self->w, self->mem));
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	well_deinit(&self->w);
+}
+
+TEST_F(ring, empty_rx_gives_nothing)
+{
+	size_t pos = UNTOUCHED;
+
+	EXPECT_EQ(0, well_peek(&self->w.rx));
+	EXPECT_EQ(0, variant->reserve(&self->w.rx, &pos, 1));
+	EXPECT_EQ(0, variant->reserve(&self->w.rx, &pos, (size_t)-1));
+	EXPECT_EQ(UNTOUCHED, pos);
+	EXPECT_EQ(BLK_COUNT, well_peek(&self->w.tx));
+}
+
+TEST_F(ring, max_zero_gives_nothing)
+{
+	size_t pos = UNTOUCHED;
+
+	EXPECT_EQ(0, variant->reserve(&self->w.tx, &pos, 0));
+	EXPECT_EQ(UNTOUCHED, pos);
+	EXPECT_EQ(BLK_COUNT, well_peek(&self->w.tx));
+}
+
+TEST_F(ring, gives_min_of_max_and_available)
+{
+	size_t pos = UNTOUCHED;
+
+	ASSERT_EQ(3, variant->reserve(&self->w.tx, &pos, 3));
+	EXPECT_EQ(0, pos);
+	EXPECT_EQ(BLK_COUNT - 3, well_peek(&self->w.tx));
+	ASSERT_EQ(1, variant->reserve(&self->w.tx, &pos, 1));
+	EXPECT_EQ(3, pos);
+	EXPECT_EQ(BLK_COUNT - 4, well_peek(&self->w.tx));
+	/* More wanted than there is: the rest. */
+	ASSERT_EQ(BLK_COUNT - 4, variant->reserve(&self->w.tx, &pos, 100));
+	EXPECT_EQ(4, pos);
+	EXPECT_EQ(0, well_peek(&self->w.tx));
+	/* Reserved blocks are not visible on rx until released. */
+	EXPECT_EQ(0, well_peek(&self->w.rx));
+}
+
+TEST_F(ring, full_tx_gives_nothing)
+{
+	size_t pos = UNTOUCHED;
+
+	ASSERT_EQ(BLK_COUNT, variant->reserve(&self->w.tx, &pos, (size_t)-1));
+	EXPECT_EQ(0, pos);
+	pos = UNTOUCHED;
+	EXPECT_EQ(0, variant->reserve(&self->w.tx, &pos, 1));
+	EXPECT_EQ(0, variant->reserve(&self->w.tx, &pos, (size_t)-1));
+	EXPECT_EQ(UNTOUCHED, pos);
+	EXPECT_EQ(0, well_peek(&self->w.tx));
+}
+
+TEST_F(ring, all_takes_what_was_released)
+{
+	size_t pos = UNTOUCHED;
+
+	ASSERT_EQ(5, variant->reserve(&self->w.tx, &pos, 5));
+	well_release_single(&self->w.rx, 2);
+	EXPECT_EQ(2, well_peek(&self->w.rx));
+	well_release_single(&self->w.rx, 3);
+	EXPECT_EQ(5, well_peek(&self->w.rx));
+	ASSERT_EQ(5, variant->reserve(&self->w.rx, &pos, (size_t)-1));
+	EXPECT_EQ(0, pos);
+	EXPECT_EQ(0, well_peek(&self->w.rx));
+	EXPECT_EQ(BLK_COUNT - 5, well_peek(&self->w.tx));
+
+	well_release_single(&self->w.tx, 5);
+	EXPECT_EQ(BLK_COUNT, well_peek(&self->w.tx));
+	ASSERT_EQ(BLK_COUNT, variant->reserve(&self->w.tx, &pos, (size_t)-1));
+	EXPECT_EQ(5, pos);
+}
+
+/*
+ * A reserver that read tail long ago may store it into seen after others
+ * have reserved past it (seen is only a cache). Such a seen, behind head,
+ * must count as nothing available, never as a huge amount. White-box: the
+ * test writes seen itself to recreate that interleaving.
+ */
+TEST_F(ring, stale_seen_gives_no_phantom_blocks)
+{
+	size_t pos = UNTOUCHED;
+
+	ASSERT_EQ(BLK_COUNT, variant->reserve(&self->w.tx, &pos, (size_t)-1));
+	well_release_single(&self->w.rx, BLK_COUNT);
+	ASSERT_EQ(BLK_COUNT, variant->reserve(&self->w.rx, &pos, BLK_COUNT));
+
+	/* rx is empty; its seen goes back to an old tail. */
+	well_store_relaxed(&self->w.rx.seen, BLK_COUNT / 2);
+	pos = UNTOUCHED;
+	EXPECT_EQ(0, variant->reserve(&self->w.rx, &pos, 2));
+	EXPECT_EQ(UNTOUCHED, pos);
+
+	/* tx: bias counts every block, a seen older than that is stale. */
+	well_release_single(&self->w.tx, 1);
+	well_store_relaxed(&self->w.tx.seen, 0);
+	EXPECT_EQ(1, variant->reserve(&self->w.tx, &pos, 4));
+	EXPECT_EQ(BLK_COUNT, pos);
+	well_store_relaxed(&self->w.tx.seen, 0);
+	EXPECT_EQ(0, variant->reserve(&self->w.tx, &pos, 4));
+}
+
+/* Every (available, max) pair on both sides, over several laps. */
+TEST_F(ring, every_amount)
+{
+	size_t avail, max, pos, got, start = 0;
+
+	for (avail = 0; avail <= BLK_COUNT; avail++) {
+		for (max = 0; max <= BLK_COUNT + 1; max++) {
+			size_t want = max < avail ? max : avail;
+
+			/* Make @avail blocks available on rx. */
+			if (avail) {
+				ASSERT_EQ(avail, variant->reserve(
+					&self->w.tx, &pos, avail));
+				ASSERT_EQ(start, pos);
+				well_release_single(&self->w.rx, avail);
+			}
+			ASSERT_EQ(avail, well_peek(&self->w.rx));
+			ASSERT_EQ(BLK_COUNT - avail, well_peek(&self->w.tx));
+			pos = UNTOUCHED;
+			got = variant->reserve(&self->w.rx, &pos, max);
+			ASSERT_EQ(want, got)
+				TH_LOG("avail %zu max %zu", avail, max);
+			ASSERT_EQ(got ? start : UNTOUCHED, pos);
+			ASSERT_EQ(avail - got, well_peek(&self->w.rx));
+			/* Take the rest and give everything back to tx. */
+			if (avail - got)
+				ASSERT_EQ(avail - got, variant->reserve(
+					&self->w.rx, &pos, (size_t)-1));
+			well_release_single(&self->w.tx, avail);
+			ASSERT_EQ(BLK_COUNT, well_peek(&self->w.tx));
+			start += avail;
+		}
+	}
+}
+
+TEST_HARNESS_MAIN

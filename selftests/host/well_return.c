@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The return path: consumers write a reply into each block they reserved
+ * from rx and release it into tx; a producer that later reserves the block
+ * from tx finds the reply there. The block at position q carries request q
+ * to the consumers and reply ~q back, so a producer reserving position q
+ * must find reply ~(q - blk_count), from the previous lap.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "kselftest_harness.h"
+#include <well.h>
+#include "well_seed.h"
+#include "well_sides.h"
+
+#define MAX_BATCH	12
+
+static uint64_t reply(uint64_t q)
+{
+	return ~q;
+}
+
+TEST(reply_comes_back_to_tx)
+{
+	uint64_t mem[8];
+	struct well w;
+	size_t pos, i;
+
+	ASSERT_EQ(0, well_params(sizeof(uint64_t), 8, &w));
+	ASSERT_EQ(0, well_init(&w, mem));
+	ASSERT_EQ(4, well_reserve(&w.tx, &pos, 4));
+	for (i = 0; i < 4; i++)
+		*WELL_DEREF(uint64_t, pos, i, &w) = pos + i;
+	well_release_single(&w.rx, 4);
+
+	ASSERT_EQ(4, well_reserve(&w.rx, &pos, (size_t)-1));
+	for (i = 0; i < 4; i++) {
+		uint64_t *b = WELL_DEREF(uint64_t, pos, i, &w);
+
+		ASSERT_EQ(pos + i, *b);
+		*b = reply(*b);
+	}
+	well_release_single(&w.tx, 4);
+
+	/* Positions 4..7 were never used; 8..11 are the replied blocks. */
+	ASSERT_EQ(8, well_reserve(&w.tx, &pos, (size_t)-1));
+	ASSERT_EQ(4, pos);
+	for (i = 4; i < 8; i++)
+		EXPECT_EQ(reply(pos + i - 8), *WELL_DEREF(uint64_t, pos, i, &w));
+}
+
+/* What the threads of one test share. */
+struct shared {
+	struct well w;
+	void *mem;
+	unsigned int producers;
+	unsigned int consumers;
+	uint64_t per_producer;
+	atomic_ullong consumed;
+	struct worker *workers;
+};
+
+struct worker {
+	struct shared *s;
+	pthread_t tid;
+	uint64_t rng;
+	uint64_t replies;
+	struct well_fail fail;
+};
+
+FIXTURE(ring) {
+	struct shared s;
+};
+
+FIXTURE_VARIANT(ring) {
+	unsigned int producers;
+	unsigned int consumers;
+};
+
+FIXTURE_VARIANT_ADD(ring, spsc) {
+	.producers = 1, .consumers = 1,
+};
+
+FIXTURE_VARIANT_ADD(ring, mpmc) {
+	.producers = 2, .consumers = 2,
+};
+
+FIXTURE_SETUP(ring)
+{
+	struct shared *s = &self->s;
+	unsigned int nr = variant->producers + variant->consumers, i;
+	uint64_t seed = well_seed(_metadata->name);
+
+	s->producers = variant->producers;
+	s->consumers = variant->consumers;
+	s->per_producer = 300000 / variant->producers;
+	ASSERT_EQ(0, well_params(sizeof(uint64_t), 32, &s->w));
+	s->mem = malloc(well_size(&s->w));
+	ASSERT_NE(NULL, s->mem);
+	ASSERT_EQ(0, well_init(&s->w, s->mem));
+	s->workers = calloc(nr, sizeof(*s->workers));
+	ASSERT_NE(NULL, s->workers);
+	for (i = 0; i < nr; i++) {
+		s->workers[i].s = s;
+		s->workers[i].rng = seed ^ ((uint64_t)i << 56);
+	}
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	struct shared *s = &self->s;
+
+	free(s->workers);
+	well_deinit(&s->w);
+	free(s->mem);
+}
+
+static void *producer(void *arg)
+{
+	struct worker *wk = arg;
+	struct shared *s = wk->s;
+	bool multi = s->producers > 1;
+	size_t count = well_blk_count(&s->w);
+	uint64_t left = s->per_producer;
+	size_t pos, got, i, want;
+
+	while (left) {
+		want = 1 + well_seed_below(&wk->rng, MAX_BATCH);
+		if (want > left)
+			want = left;
+		while (!(got = well_take(&s->w.tx, &pos, want, multi)))
+			sched_yield();
+		for (i = 0; i < got; i++) {
+			uint64_t *b = WELL_DEREF(uint64_t, pos, i, &s->w);
+			uint64_t q = pos + i;
+
+			if (q >= count) {
+				if (*b != reply(q - count))
+					well_fail(&wk->fail,
+						  "position %ju: %#jx",
+						  (uintmax_t)q,
+						  (uintmax_t)*b);
+				wk->replies++;
+			}
+			*b = q;
+			well_dawdle(&wk->rng);
+		}
+		left -= got;
+		well_give(&s->w.rx, got, pos, multi);
+	}
+	return NULL;
+}
+
+static void *consumer(void *arg)
+{
+	struct worker *wk = arg;
+	struct shared *s = wk->s;
+	bool multi = s->consumers > 1;
+	uint64_t total = s->producers * s->per_producer;
+	size_t pos, got, i;
+
+	while (atomic_load_explicit(&s->consumed, memory_order_relaxed) <
+	       total) {
+		got = well_take(&s->w.rx, &pos,
+				1 + well_seed_below(&wk->rng, MAX_BATCH),
+				multi);
+		if (!got) {
+			sched_yield();
+			continue;
+		}
+		for (i = 0; i < got; i++) {
+			uint64_t *b = WELL_DEREF(uint64_t, pos, i, &s->w);
+
+			if (*b != pos + i)
+				well_fail(&wk->fail, "position %zu: %#jx",
+					  pos + i, (uintmax_t)*b);
+			*b = reply(pos + i);
+			well_dawdle(&wk->rng);
+		}
+		well_give(&s->w.tx, got, pos, multi);
+		/* Counts only: the ring itself carries the data. */
+		atomic_fetch_add_explicit(&s->consumed, got,
+					  memory_order_relaxed);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(ring, producers_find_replies, 120)
+{
+	struct shared *s = &self->s;
+	unsigned int nr = s->producers + s->consumers, i;
+	size_t count = well_blk_count(&s->w), pos, j;
+	uint64_t total = s->producers * s->per_producer, replies = 0;
+
+	for (i = 0; i < nr; i++)
+		ASSERT_EQ(0, pthread_create(&s->workers[i].tid, NULL,
+					    i < s->producers ?
+					    producer : consumer,
+					    &s->workers[i]));
+	for (i = 0; i < nr; i++)
+		ASSERT_EQ(0, pthread_join(s->workers[i].tid, NULL));
+	for (i = 0; i < nr; i++) {
+		EXPECT_EQ(0, s->workers[i].fail.errors)
+			TH_LOG("%s %u: %s", i < s->producers ?
+			       "producer" : "consumer",
+			       i < s->producers ? i : i - s->producers,
+			       s->workers[i].fail.why);
+		replies += s->workers[i].replies;
+	}
+	/* Every position past the first lap found the reply it expected. */
+	EXPECT_EQ(total - count, replies);
+
+	/* The last lap's replies wait on tx. */
+	ASSERT_EQ(count, well_reserve(&s->w.tx, &pos, (size_t)-1));
+	ASSERT_EQ(total, pos);
+	for (j = 0; j < count; j++)
+		EXPECT_EQ(reply(pos + j - count),
+			  *WELL_DEREF(uint64_t, pos, j, &s->w));
+}
+
+TEST_HARNESS_MAIN

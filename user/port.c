@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ffma_pages.c - memory for core/ffma in user space.
+ *
+ * A slice is first asked for as a 2 MiB huge page (MAP_HUGETLB). When the
+ * system has none to give, or FFMA_HUGETLB=0 is set in the environment,
+ * it is cut from an anonymous mapping: map 4 MiB, unmap the parts before
+ * and after a 2 MiB boundary, and ask for transparent huge pages with
+ * MADV_HUGEPAGE. Either way the memory prefers the NUMA node of the
+ * calling thread (mbind MPOL_PREFERRED); the kernel may still place it
+ * elsewhere when that node is short of memory.
+ */
+#define _GNU_SOURCE 1
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "ffma.h"
+#include "port.h"
+#include "port_stats.h"
+
+#define FFMA_MPOL_PREFERRED	1
+
+/* -1 unknown, 0 never try MAP_HUGETLB, 1 try it. */
+static atomic_int ffma_use_hugetlb = -1;
+static atomic_size_t ffma_hugetlb_count;
+static atomic_size_t ffma_fallback_count;
+
+static bool ffma_try_hugetlb(void)
+{
+	int use = atomic_load_explicit(&ffma_use_hugetlb, memory_order_relaxed);
+
+	/* A cached answer: every thread computes the same one. */
+	if (use < 0) {
+		const char *env = getenv("FFMA_HUGETLB");
+
+		use = !(env && !strcmp(env, "0"));
+		atomic_store_explicit(&ffma_use_hugetlb, use,
+				      memory_order_relaxed);
+	}
+	return use;
+}
+
+static void ffma_prefer_node(void *addr, size_t size, int node)
+{
+	unsigned long mask;
+
+	if (node < 0 || node >= (int)(8 * sizeof(mask)))
+		return;
+	mask = 1UL << node;
+	/* A hint: on failure the kernel's default policy applies. */
+	syscall(SYS_mbind, addr, size, FFMA_MPOL_PREFERRED, &mask,
+		8 * sizeof(mask), 0);
+}
+
+static void *ffma_map_slice(void)
+{
+	const int prot = PROT_READ | PROT_WRITE;
+	const int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	char *raw, *slice;
+	size_t head;
+
+	if (ffma_try_hugetlb()) {
+		slice = mmap(NULL, FFMA_SLICE_SIZE, prot, flags | MAP_HUGETLB,
+			     -1, 0);
+		if (slice != MAP_FAILED) {
+			/* Statistics only: no ordering. */
+			atomic_fetch_add_explicit(&ffma_hugetlb_count, 1,
+						  memory_order_relaxed);
+			return slice;
+		}
+	}
+	raw = mmap(NULL, 2 * FFMA_SLICE_SIZE, prot, flags, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	slice = (char *)(((uintptr_t)raw + FFMA_SLICE_SIZE - 1) &
+			 ~(FFMA_SLICE_SIZE - 1));
+	head = slice - raw;
+	if (head)
+		munmap(raw, head);
+	munmap(slice + FFMA_SLICE_SIZE, FFMA_SLICE_SIZE - head);
+	madvise(slice, FFMA_SLICE_SIZE, MADV_HUGEPAGE);
+	/* Statistics only: no ordering. */
+	atomic_fetch_add_explicit(&ffma_fallback_count, 1,
+				  memory_order_relaxed);
+	return slice;
+}
+
+/**
+ * ffma_pages_alloc() - zero-filled memory for core/ffma.
+ * @size: FFMA_SLICE_SIZE (aligned to it) or a page multiple.
+ * @node: preferred NUMA node.
+ *
+ * Return: the memory, or NULL when mmap fails.
+ */
+void *ffma_pages_alloc(size_t size, int node)
+{
+	void *mem;
+
+	if (size == FFMA_SLICE_SIZE) {
+		mem = ffma_map_slice();
+	} else {
+		mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED)
+			mem = NULL;
+	}
+	if (mem)
+		ffma_prefer_node(mem, size, node);
+	return mem;
+}
+
+/**
+ * ffma_pages_free() - unmap memory from ffma_pages_alloc().
+ * @addr: the memory.
+ * @size: the size asked for.
+ */
+void ffma_pages_free(void *addr, size_t size)
+{
+	munmap(addr, size);
+}
+
+/**
+ * ffma_pages_node() - NUMA node the calling thread runs on.
+ *
+ * Return: the node, 0 when the kernel does not say.
+ */
+int ffma_pages_node(void)
+{
+	unsigned int cpu, node;
+
+	if (getcpu(&cpu, &node))
+		return 0;
+	return node;
+}
+
+/**
+ * ffma_report() - print a misuse found by a debug build and abort.
+ * @what: what is wrong.
+ * @ptr: the pointer concerned.
+ */
+void ffma_report(const char *what, const void *ptr)
+{
+	fprintf(stderr, "ffma: %s: %p\n", what, ptr);
+	abort();
+}
+
+/**
+ * ffma_pages_slices() - slices mapped so far, by where they came from.
+ * @hugetlb: set to the count mapped with MAP_HUGETLB.
+ * @fallback: set to the count cut from anonymous mappings.
+ */
+void ffma_pages_slices(size_t *hugetlb, size_t *fallback)
+{
+	/* Snapshots of statistics: no ordering. */
+	*hugetlb = atomic_load_explicit(&ffma_hugetlb_count,
+					memory_order_relaxed);
+	*fallback = atomic_load_explicit(&ffma_fallback_count,
+					 memory_order_relaxed);
+}
