@@ -2,7 +2,7 @@
 /*
  * ffma_mem.c - the size-class calls that are the same in the kernel and in
  * user space, built on each environment's ffma_mem_alloc() and
- * ffma_mem_free() (per CPU in kmod/ffma_kernel.c, per thread in
+ * ffma_mem_free() (per CPU in kmod/ffma_classes.c, per thread in
  * user/ffma_thread.c).
  */
 #include "ffma.h"

@@ -81,7 +81,7 @@ static inline unsigned int ffma_mem_class(size_t size)
 	return 8 * sizeof(long) - __builtin_clzl(size - 1) - 4;
 }
 
-/* Per thread or per CPU: user/ffma_thread.c and kmod/ffma_kernel.c. */
+/* Per thread or per CPU: user/ffma_thread.c and kmod/ffma_classes.c. */
 void *ffma_mem_alloc(size_t size);
 void ffma_mem_free(void *ptr);
 /* On top of those two, the same everywhere: core/ffma_mem.c. */

@@ -3,7 +3,7 @@
  * well_obj.c - the module's fixed-size objects from ffma.
  *
  * Each kind of object (struct well_ring, struct well_prods) has a per-CPU
- * ffma allocator (kmod/ffma_kernel.c). An object comes from the running
+ * ffma allocator (kmod/ffma_pcpu.c). An object comes from the running
  * CPU's allocator; when that has no slice and no 2 MiB page is to be had,
  * or on a CPU brought online after module load (it has no allocator), the
  * object comes from kzalloc() instead and the caller keeps the flag that
@@ -35,7 +35,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include "ffma_kernel.h"
+#include "ffma_port.h"
+#include "ffma_pcpu.h"
 #include "well_obj.h"
 
 static bool use_ffma = true;

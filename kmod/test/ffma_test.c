@@ -22,7 +22,9 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include "kselftest_module.h"
-#include "ffma_kernel.h"
+#include "ffma_port.h"
+#include "ffma_pcpu.h"
+#include "ffma_classes.h"
 
 KSTM_MODULE_GLOBALS();
 

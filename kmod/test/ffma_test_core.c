@@ -7,4 +7,6 @@
 #include "../../core/ffma.c"
 #include "../../core/ffma_cache.c"
 #include "../../core/ffma_mem.c"
-#include "../ffma_kernel.c"
+#include "../ffma_port.c"
+#include "../ffma_pcpu.c"
+#include "../ffma_classes.c"

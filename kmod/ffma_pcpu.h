@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ffma_kernel.h - core/ffma in the kernel: one allocator per CPU.
+ * ffma_pcpu.h - core/ffma in the kernel: one allocator per CPU
+ * (kmod/ffma_pcpu.c).
  *
  * A struct ffma_pcpu holds an allocator of one object size for each CPU
  * online when it was created. Allocation uses the running CPU's allocator
@@ -8,11 +9,10 @@
  * remote stack. Any context may free; allocation may sleep only to get a
  * new slice, and only when the caller may sleep.
  */
-#ifndef FFMA_KERNEL_H
-#define FFMA_KERNEL_H
+#ifndef FFMA_PCPU_H
+#define FFMA_PCPU_H
 
 #include "ffma.h"
-#include "port.h"
 
 struct ffma_pcpu;
 
@@ -23,9 +23,4 @@ void ffma_pcpu_free(void *ptr);
 void ffma_pcpu_collect(struct ffma_pcpu *pc);
 struct ffma *ffma_pcpu_of(struct ffma_pcpu *pc, unsigned int cpu);
 
-void ffma_pages_drain(void);
-
-int ffma_mem_init(void);
-void ffma_mem_exit(void);
-
-#endif /* FFMA_KERNEL_H */
+#endif /* FFMA_PCPU_H */
