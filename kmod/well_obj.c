@@ -2,7 +2,7 @@
 /*
  * well_obj.c - the module's fixed-size objects from ffma.
  *
- * Each kind of object (struct well_ring, struct well_prods) has a per-CPU
+ * Each kind of object (struct well_ring, struct well_loadgen) has a per-CPU
  * ffma allocator (kmod/ffma_pcpu.c). An object comes from the running
  * CPU's allocator; when that has no slice and no 2 MiB page is to be had,
  * or on a CPU brought online after module load (it has no allocator), the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * well_obj.h - the module's fixed-size objects (rings, producers) from
+ * well_obj.h - the module's fixed-size objects (rings, load generators) from
  * per-CPU ffma allocators, with kzalloc() as the fallback.
  */
 #ifndef WELL_OBJ_H
@@ -11,7 +11,7 @@
 /* The kinds of objects, one allocator each. */
 enum well_obj_kind {
 	WELL_OBJ_RING,
-	WELL_OBJ_PRODS,
+	WELL_OBJ_LOADGEN,
 	WELL_OBJ_KINDS
 };
 

@@ -2,6 +2,16 @@
 /*
  * well_ring.c - the kernel side of a /dev/well ring and its trust boundary.
  *
+ * The middle of the module (Documentation/well/kmod.rst, "Files"). The
+ * file layer (kmod/well_file.c) owns each ring through well_ring.h.
+ * Producers write into it: other modules through well_kapi.h, whose
+ * functions are implemented here, and the module's load generator
+ * (kmod/well_loadgen.c) through those and the lone-producer part of
+ * well_ring.h. struct well_ring is defined here and only this file reads
+ * or writes its fields; the owner keeps its own data in the ring's owner
+ * area (well_ring_priv()). Nothing here calls up: well_ring_free()
+ * expects the owner to have stopped every producer it started.
+ *
  * The user maps the shared struct well and may write anything into it at
  * any time. The kernel therefore runs its producers on a private struct
  * well (ring->kw): geometry, block memory and every counter it acts on are
@@ -38,25 +48,90 @@
  *       producer never sleeps on room the consumer made without a
  *       WELL_IOC_WAKE on its way.
  *   K6  poll: publish stores under pub_lock before wq_has_sleeper()'s
- *       smp_mb(); poll() adds itself to poll_wq before reading under
- *       pub_lock. A block published after poll() looked is woken for.
+ *       smp_mb(); well_ring_poll() adds itself to poll_wq before reading
+ *       under pub_lock. A block published after poll() looked is woken for.
  *   K7  ready: CREATE stores ring->ready with release after filling the
- *       ring; mmap and ioctls load it with acquire before using it.
+ *       ring; mmap, read, poll, ioctls and well_ring_get() load it with
+ *       acquire (well_ring_ready()) before using it.
  *
  * A ring created with WELL_CREATE_READ has no shared consumer: read()
  * reserves from kw.rx (A1 pairs with the producers' R1/R4) and releases
  * into kw.tx (R1 pairs with A1 in the producers' reserve); nothing crosses
  * a boundary, so pull has nothing to take in.
  */
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/vmalloc.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/poll.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
+#include <linux/well.h>
+#include "well.h"
 #include "well_ring.h"
-#include "well_prod.h"
 #include "well_obj.h"
+
+/**
+ * struct well_ring - one ring, owned by one open file of /dev/well.
+ * @lock: serialises CREATE, well_ring_get()/put() and the single claim
+ *        (@ext_refs, @single).
+ * @pub_lock: guards the kernel side of the trust boundary: @kw.tx.tail
+ *            (blocks taken back from the consumer), @published, @broken
+ *            and the writes of the need_wakeup flag.
+ * @kw: kernel-private well: geometry, @kw.mem (the data blocks) and the
+ *      producers' counters. The user never sees or writes it.
+ * @shared: the struct well the user maps read-write (ctrl region). The
+ *          kernel writes shared->rx.tail and reads shared->tx.tail (and
+ *          shared->rx.head in poll), nothing else.
+ * @page: the page the user maps read-only (geometry, flags).
+ * @meta: vmalloc'ed @page followed by @shared, two pages.
+ * @data_size: bytes of @kw.mem, a whole number of pages.
+ * @published: the rx.tail last stored to @shared; only grows.
+ * @read_mode: consumed by read() (WELL_CREATE_READ): the consumer side
+ *             is kernel-private too and nothing is mapped.
+ * @read_lock: serialises read(), the only consumer of a read_mode ring.
+ * @ready: set (release) once CREATE has filled everything above.
+ * @broken: the consumer's counters were found inconsistent: no more
+ *          producing, ioctls fail with -EIO, poll reports EPOLLERR.
+ * @single: a lone producer uses the *_single() functions
+ *          (well_ring_claim_single()); no other producer may run.
+ * @ext_refs: users of the exported API (well_ring_get()).
+ * @prod_wq: producer threads waiting for room.
+ * @poll_wq: poll()/epoll and read() waiters.
+ * @waits: producer waits on a full ring (WELL_IOC_STATS).
+ * @wakes: WELL_IOC_WAKE calls.
+ * @slab: the ring came from kzalloc(), not ffma (kmod/well_obj.c).
+ * @priv: the owner's area, well_ring_init()'s @priv_size bytes.
+ */
+struct well_ring {
+	struct mutex lock;
+	spinlock_t pub_lock;
+	struct well kw;
+	struct well *shared;
+	struct well_page *page;
+	void *meta;
+	size_t data_size;
+	size_t published;
+	bool read_mode;
+	struct mutex read_lock;
+	bool ready;
+	bool broken;
+	bool single;
+	unsigned int ext_refs;
+	wait_queue_head_t prod_wq;
+	wait_queue_head_t poll_wq;
+	atomic64_t waits;
+	atomic64_t wakes;
+	bool slab;
+	u8 priv[] __aligned(ARCH_KMALLOC_MINALIGN);
+};
 
 static unsigned long max_ring_kib = 64 * 1024;
 module_param(max_ring_kib, ulong, 0644);
@@ -67,6 +142,23 @@ module_param(max_total_kib, ulong, 0644);
 MODULE_PARM_DESC(max_total_kib, "data of all rings together in KiB (default 262144)");
 
 static atomic_long_t well_total_bytes = ATOMIC_LONG_INIT(0);
+
+/* The files whose private_data is a ring: well_ring_get() takes no other. */
+static const struct file_operations *well_ring_fops;
+
+/**
+ * well_ring_init() - create the allocator of rings, at module load.
+ * @fops: the file operations of the files that own rings, each with its
+ *        ring in file->private_data; well_ring_get() accepts only those.
+ * @priv_size: bytes the owner keeps with each ring (well_ring_priv()).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int well_ring_init(const struct file_operations *fops, size_t priv_size)
+{
+	well_ring_fops = fops;
+	return well_obj_init(WELL_OBJ_RING, sizeof(struct well_ring) + priv_size);
+}
 
 /**
  * well_ring_alloc() - an empty ring for a newly opened file.
@@ -95,16 +187,26 @@ struct well_ring *well_ring_alloc(void)
 }
 
 /**
- * well_ring_free() - stop the producers and free a ring.
- * @ring: the ring of a file being released. No mapping of it is left: each
- *        mapping holds a reference to the file, so release runs after the
- *        last munmap().
+ * well_ring_priv() - the owner's area of a ring.
+ * @ring: the ring.
+ *
+ * Return: well_ring_init()'s @priv_size bytes, zeroed by well_ring_alloc(),
+ * aligned as kmalloc() memory is.
+ */
+void *well_ring_priv(struct well_ring *ring)
+{
+	return ring->priv;
+}
+
+/**
+ * well_ring_free() - free a ring.
+ * @ring: the ring of a file being released. Its owner has stopped every
+ *        producer it started; no other module holds it (well_ring_get()
+ *        users hold the file). No mapping of it is left: each mapping holds
+ *        a reference to the file, so release runs after the last munmap().
  */
 void well_ring_free(struct well_ring *ring)
 {
-	mutex_lock(&ring->lock);
-	well_prods_stop(ring);
-	mutex_unlock(&ring->lock);
 	if (ring->kw.mem) {
 		vfree(ring->kw.mem);
 		atomic_long_sub(ring->data_size, &well_total_bytes);
@@ -139,19 +241,54 @@ static int well_ring_charge(size_t bytes)
 }
 
 /**
- * well_ring_create() - give a ring its geometry and memory.
- * @ring: a ring without memory; the caller holds ring->lock.
- * @blk_size: bytes per block, a power of two in [WELL_BLK_MIN, WELL_BLK_MAX].
- * @blk_count: blocks, a power of two in [1, WELL_COUNT_MAX].
- * @flags: WELL_CREATE_* bits.
+ * well_ring_read_mode() - whether the ring is consumed by read().
+ * @ring: a ready ring.
  *
- * Memory is zeroed and charged to the caller's memory cgroup.
- *
- * Return: 0, -EBUSY when the ring exists, -EINVAL for a bad geometry,
- * -E2BIG above max_ring_kib, -ENOSPC above max_total_kib, -ENOMEM.
+ * Return: true for a WELL_CREATE_READ ring, which is never mapped.
  */
-int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
-		     u32 flags)
+bool well_ring_read_mode(const struct well_ring *ring)
+{
+	return ring->read_mode;
+}
+
+/**
+ * well_ring_blk_count() - blocks of a ring.
+ * @ring: a ready ring.
+ *
+ * Return: the block count.
+ */
+size_t well_ring_blk_count(const struct well_ring *ring)
+{
+	return well_blk_count(&ring->kw);
+}
+
+/**
+ * well_ring_region() - the memory behind one mappable region.
+ * @ring: a ready, mappable ring.
+ * @region: which region.
+ * @len: where to store its length, a whole number of pages.
+ *
+ * Return: its vmalloc()ed start, page-aligned.
+ */
+void *well_ring_region(const struct well_ring *ring,
+		       enum well_ring_region region, size_t *len)
+{
+	switch (region) {
+	case WELL_RING_PAGE:
+		*len = PAGE_SIZE;
+		return ring->page;
+	case WELL_RING_CTRL:
+		*len = PAGE_SIZE;
+		return ring->shared;
+	case WELL_RING_DATA:
+	default:
+		*len = ring->data_size;
+		return ring->kw.mem;
+	}
+}
+
+static int well_ring_create_locked(struct well_ring *ring, u32 blk_size,
+				   u32 blk_count, u32 flags)
 {
 	size_t bytes;
 	int err;
@@ -203,6 +340,108 @@ int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
 	/* K7: pairs with the load-acquire in well_ring_ready(). */
 	smp_store_release(&ring->ready, true);
 	return 0;
+}
+
+/**
+ * well_ring_create() - WELL_IOC_CREATE: give a ring its geometry and memory.
+ * @ring: a ring; once created it cannot be created again.
+ * @blk_size: bytes per block, a power of two in [WELL_BLK_MIN, WELL_BLK_MAX].
+ * @blk_count: blocks, a power of two in [1, WELL_COUNT_MAX].
+ * @flags: WELL_CREATE_* bits.
+ *
+ * Memory is zeroed and charged to the caller's memory cgroup.
+ *
+ * Return: 0, -EBUSY when the ring exists, -EINVAL for a bad geometry,
+ * -E2BIG above max_ring_kib, -ENOSPC above max_total_kib, -ENOMEM.
+ */
+int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
+		     u32 flags)
+{
+	int err;
+
+	mutex_lock(&ring->lock);
+	err = well_ring_create_locked(ring, blk_size, blk_count, flags);
+	mutex_unlock(&ring->lock);
+	return err;
+}
+
+/**
+ * well_ring_get() - the ring of an open /dev/well file, to produce into.
+ * @file: a file of /dev/well; the caller holds a reference to it (e.g.
+ *        from fget()) until well_ring_put().
+ *
+ * The ring may be shared with the module's load generator; a lone
+ * generator producer started before this call makes it fail with -EBUSY.
+ *
+ * Return: the ring, or ERR_PTR(-EBADF) when @file is not /dev/well,
+ * -ENXIO before WELL_IOC_CREATE, -EIO when broken, -EBUSY.
+ */
+struct well_ring *well_ring_get(struct file *file)
+{
+	struct well_ring *ring;
+	int err = 0;
+
+	if (!well_ring_fops || file->f_op != well_ring_fops)
+		return ERR_PTR(-EBADF);
+	ring = file->private_data;
+	if (!well_ring_ready(ring))
+		return ERR_PTR(-ENXIO);
+	mutex_lock(&ring->lock);
+	if (ring->single)
+		err = -EBUSY;
+	else if (well_ring_is_broken(ring))
+		err = -EIO;
+	else
+		ring->ext_refs++;
+	mutex_unlock(&ring->lock);
+	return err ? ERR_PTR(err) : ring;
+}
+EXPORT_SYMBOL_GPL(well_ring_get);
+
+/**
+ * well_ring_put() - end the use of a ring from well_ring_get().
+ * @ring: the ring; release every reservation first.
+ */
+void well_ring_put(struct well_ring *ring)
+{
+	mutex_lock(&ring->lock);
+	ring->ext_refs--;
+	mutex_unlock(&ring->lock);
+}
+EXPORT_SYMBOL_GPL(well_ring_put);
+
+/**
+ * well_ring_claim_single() - become the ring's only producer.
+ * @ring: a ready ring.
+ *
+ * Succeeds only while no user of well_ring_get() holds the ring, and makes
+ * well_ring_get() fail with -EBUSY until well_ring_unclaim_single(). The
+ * claimer may then use well_ring_reserve_single() and
+ * well_ring_release_single(); it must not start other producers.
+ *
+ * Return: true when claimed.
+ */
+bool well_ring_claim_single(struct well_ring *ring)
+{
+	bool ok;
+
+	mutex_lock(&ring->lock);
+	ok = !ring->ext_refs;
+	if (ok)
+		ring->single = true;
+	mutex_unlock(&ring->lock);
+	return ok;
+}
+
+/**
+ * well_ring_unclaim_single() - end a well_ring_claim_single().
+ * @ring: the ring; the lone producer has stopped.
+ */
+void well_ring_unclaim_single(struct well_ring *ring)
+{
+	mutex_lock(&ring->lock);
+	ring->single = false;
+	mutex_unlock(&ring->lock);
 }
 
 /* Caller holds pub_lock. */
@@ -391,17 +630,21 @@ void well_ring_release_single(struct well_ring *ring, size_t count)
 	well_ring_publish(ring);
 }
 
-/**
- * well_ring_room() - wait condition of a producer thread on a full ring.
- * @ring: the ring.
- *
- * Raises need_wakeup before looking (K5), so the consumer's next release
- * is followed by WELL_IOC_WAKE. Called again after every wakeup, so a flag
- * cleared by WAKE is raised again while the ring stays full.
- *
- * Return: true when blocks can be reserved or the ring is broken.
+/* Blocks producers could reserve now, after taking in what came back. */
+static size_t well_ring_writable(struct well_ring *ring)
+{
+	well_ring_pull(ring);
+	return well_peek(&ring->kw.tx);
+}
+
+/*
+ * Wait condition of a producer thread on a full ring: true when blocks can
+ * be reserved or the ring is broken. Raises need_wakeup before looking
+ * (K5), so the consumer's next release is followed by WELL_IOC_WAKE.
+ * Evaluated again after every wakeup, so a flag cleared by WAKE is raised
+ * again while the ring stays full.
  */
-bool well_ring_room(struct well_ring *ring)
+static bool well_ring_room(struct well_ring *ring)
 {
 	WRITE_ONCE(ring->page->need_wakeup, 1);
 	/* K5: pairs with the consumer's fence between release and flag. */
@@ -410,15 +653,18 @@ bool well_ring_room(struct well_ring *ring)
 }
 
 /**
- * well_ring_writable() - blocks producers could reserve now, for poll().
- * @ring: a ready ring.
+ * well_ring_wait_room() - sleep until a full ring has room.
+ * @ring: the ring.
  *
- * Return: the free blocks, after taking in what the consumer gave back.
+ * For producer kthreads only: counted in WELL_IOC_STATS' waits; returns
+ * when blocks can be reserved, the ring is broken, kthread_stop() was
+ * called or a signal came.
  */
-size_t well_ring_writable(struct well_ring *ring)
+void well_ring_wait_room(struct well_ring *ring)
 {
-	well_ring_pull(ring);
-	return well_peek(&ring->kw.tx);
+	atomic64_inc(&ring->waits);
+	wait_event_interruptible(ring->prod_wq, kthread_should_stop() ||
+				 well_ring_room(ring));
 }
 
 /**
@@ -435,17 +681,13 @@ void well_ring_wake(struct well_ring *ring)
 	wake_up_interruptible_poll(&ring->poll_wq, EPOLLOUT | EPOLLWRNORM);
 }
 
-/**
- * well_ring_readable() - blocks the consumer can reserve, for poll().
- * @ring: a ready ring.
- *
- * Reads the consumer's rx.head once and marks the ring broken when it is
- * outside [blocks taken back, blocks published]. A read_mode ring has no
- * shared consumer: its private rx side answers.
- *
- * Return: blocks readable; 0 when broken.
+/*
+ * Blocks the consumer can reserve, for poll(); 0 when broken. Reads the
+ * consumer's rx.head once and marks the ring broken when it is outside
+ * [blocks taken back, blocks published]. A read_mode ring has no shared
+ * consumer: its private rx side answers.
  */
-size_t well_ring_readable(struct well_ring *ring)
+static size_t well_ring_readable(struct well_ring *ring)
 {
 	unsigned long flags;
 	size_t acc, head, n = 0;
@@ -472,21 +714,49 @@ size_t well_ring_readable(struct well_ring *ring)
 }
 
 /**
- * well_ring_counts() - blocks published and taken back, for statistics.
- * @ring: a ready ring.
- * @published: where to store the blocks ever published.
- * @accepted: where to store the blocks ever taken back.
+ * well_ring_poll() - poll() of a ready ring.
+ * @ring: the ring.
+ * @file: the file polled.
+ * @wait: the poll table.
+ *
+ * Return: EPOLLIN when blocks are published and not reserved, EPOLLOUT
+ * when producers have room, EPOLLERR alone when broken.
  */
-void well_ring_counts(struct well_ring *ring, size_t *published,
-		      size_t *accepted)
+__poll_t well_ring_poll(struct well_ring *ring, struct file *file,
+			poll_table *wait)
+{
+	__poll_t mask = 0;
+
+	/* K6: queue before looking; pairs with publish's wq_has_sleeper(). */
+	poll_wait(file, &ring->poll_wq, wait);
+	if (well_ring_readable(ring))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (well_ring_writable(ring))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (well_ring_is_broken(ring))
+		mask = EPOLLERR;
+	return mask;
+}
+
+/**
+ * well_ring_stats() - the ring's part of a WELL_IOC_STATS reply.
+ * @ring: a ready ring.
+ * @st: the reply: published, accepted, waits, wakes and WELL_STATS_BROKEN
+ *      are filled in; the rest is left as it is.
+ */
+void well_ring_stats(struct well_ring *ring, struct well_stats *st)
 {
 	unsigned long flags;
 
 	well_ring_pull(ring);
 	spin_lock_irqsave(&ring->pub_lock, flags);
-	*published = ring->published;
-	*accepted = well_load_relaxed(&ring->kw.tx.tail);
+	st->published = ring->published;
+	st->accepted = well_load_relaxed(&ring->kw.tx.tail);
 	spin_unlock_irqrestore(&ring->pub_lock, flags);
+	st->waits = atomic64_read(&ring->waits);
+	st->wakes = atomic64_read(&ring->wakes);
+	if (well_ring_is_broken(ring))
+		st->flags |= WELL_STATS_BROKEN;
 }
 
 /* Wait condition of read(): blocks to copy, or nothing more will come. */

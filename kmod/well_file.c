@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * well_mod.c - /dev/well: a misc device whose open files own rings.
+ * well_file.c - /dev/well: a misc device whose open files own rings.
+ *
+ * The top of the module (Documentation/well/kmod.rst, "Files"): the file
+ * operations, the misc device, module init and exit. Each open file owns
+ * a ring (kmod/well_ring.c, reached through well_ring.h) and, while
+ * WELL_IOC_START runs it, a load generator (kmod/well_loadgen.c); release
+ * stops the generator, then frees the ring. Nothing calls up into here.
  *
  * open() gives a file an empty ring; WELL_IOC_CREATE allocates it; mmap()
  * maps its three regions (or, with WELL_CREATE_READ, read() copies blocks
@@ -21,8 +27,10 @@
 #include <linux/poll.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/mutex.h>
+#include <linux/well.h>
 #include "well_ring.h"
-#include "well_prod.h"
+#include "well_loadgen.h"
 #include "well_kcompat.h"
 #include "well_obj.h"
 
@@ -31,7 +39,21 @@
 #define WELL_PGOFF_CTRL		1
 #define WELL_PGOFF_DATA		2
 
-static const struct file_operations well_fops;
+/**
+ * struct well_file - what an open file owns besides its ring, kept in the
+ * ring's owner area (well_ring_priv()).
+ * @lock: serialises WELL_IOC_START, STOP and STATS on @loadgen.
+ * @loadgen: the running load generator, or NULL.
+ */
+struct well_file {
+	struct mutex lock;
+	struct well_loadgen *loadgen;
+};
+
+static struct well_file *well_file_of(struct well_ring *ring)
+{
+	return well_ring_priv(ring);
+}
 
 static int well_open(struct inode *inode, struct file *file)
 {
@@ -39,13 +61,27 @@ static int well_open(struct inode *inode, struct file *file)
 
 	if (!ring)
 		return -ENOMEM;
+	mutex_init(&well_file_of(ring)->lock);
 	file->private_data = ring;
 	return stream_open(inode, file);
 }
 
+static void well_stop(struct well_ring *ring)
+{
+	struct well_file *wf = well_file_of(ring);
+
+	mutex_lock(&wf->lock);
+	well_loadgen_stop(&wf->loadgen);
+	mutex_unlock(&wf->lock);
+}
+
+/* The last reference is gone: no mapping, no well_ring_get() user. */
 static int well_release(struct inode *inode, struct file *file)
 {
-	well_ring_free(file->private_data);
+	struct well_ring *ring = file->private_data;
+
+	well_stop(ring);
+	well_ring_free(ring);
 	return 0;
 }
 
@@ -77,15 +113,18 @@ static int well_copy_out(void __user *uarg, void *karg, size_t ksize)
 
 static void well_fill_desc(struct well_ring *ring, struct well_ring_desc *d)
 {
-	d->flags = ring->read_mode ? WELL_CREATE_READ : 0;
-	d->blk_size = well_blk_size(&ring->kw);
-	d->blk_count = well_blk_count(&ring->kw);
+	size_t data_size;
+
+	well_ring_region(ring, WELL_RING_DATA, &data_size);
+	d->flags = well_ring_read_mode(ring) ? WELL_CREATE_READ : 0;
+	d->blk_size = well_ring_blk_size(ring);
+	d->blk_count = well_ring_blk_count(ring);
 	d->page_off = WELL_PGOFF_PAGE << PAGE_SHIFT;
 	d->page_size = PAGE_SIZE;
 	d->ctrl_off = WELL_PGOFF_CTRL << PAGE_SHIFT;
 	d->ctrl_size = PAGE_SIZE;
 	d->data_off = (u64)WELL_PGOFF_DATA << PAGE_SHIFT;
-	d->data_size = ring->data_size;
+	d->data_size = data_size;
 }
 
 static long well_ioc_create(struct well_ring *ring, void __user *uarg)
@@ -96,9 +135,7 @@ static long well_ioc_create(struct well_ring *ring, void __user *uarg)
 	err = well_copy_in(&d, sizeof(d), WELL_RING_DESC_SIZE_VER0, uarg);
 	if (err)
 		return err;
-	mutex_lock(&ring->lock);
 	err = well_ring_create(ring, d.blk_size, d.blk_count, d.flags);
-	mutex_unlock(&ring->lock);
 	if (err)
 		return err;
 	well_fill_desc(ring, &d);
@@ -121,38 +158,33 @@ static long well_ioc_info(struct well_ring *ring, void __user *uarg)
 
 static long well_ioc_start(struct well_ring *ring, void __user *uarg)
 {
+	struct well_file *wf = well_file_of(ring);
 	struct well_start req;
 	int err;
 
 	err = well_copy_in(&req, sizeof(req), WELL_START_SIZE_VER0, uarg);
 	if (err)
 		return err;
-	mutex_lock(&ring->lock);
-	err = well_prods_start(ring, &req);
-	mutex_unlock(&ring->lock);
+	mutex_lock(&wf->lock);
+	err = well_loadgen_start(&wf->loadgen, ring, &req);
+	mutex_unlock(&wf->lock);
 	return err;
 }
 
 static long well_ioc_stats(struct well_ring *ring, void __user *uarg)
 {
+	struct well_file *wf = well_file_of(ring);
 	struct well_stats st;
-	size_t published, accepted;
 	int err;
 
 	err = well_copy_in(&st, sizeof(st), WELL_STATS_SIZE_VER0, uarg);
 	if (err)
 		return err;
 	st = (struct well_stats){ .size = st.size };
-	well_ring_counts(ring, &published, &accepted);
-	st.published = published;
-	st.accepted = accepted;
-	st.waits = atomic64_read(&ring->waits);
-	st.wakes = atomic64_read(&ring->wakes);
-	if (well_ring_is_broken(ring))
-		st.flags |= WELL_STATS_BROKEN;
-	mutex_lock(&ring->lock);
-	well_prods_stats(ring, &st);
-	mutex_unlock(&ring->lock);
+	well_ring_stats(ring, &st);
+	mutex_lock(&wf->lock);
+	well_loadgen_stats(wf->loadgen, &st);
+	mutex_unlock(&wf->lock);
 	return well_copy_out(uarg, &st, sizeof(st));
 }
 
@@ -178,9 +210,7 @@ static long well_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (base == WELL_IOC_BASE(WELL_IOC_STATS))
 		return well_ioc_stats(ring, uarg);
 	if (cmd == WELL_IOC_STOP) {
-		mutex_lock(&ring->lock);
-		well_prods_stop(ring);
-		mutex_unlock(&ring->lock);
+		well_stop(ring);
 		return well_ring_is_broken(ring) ? -EIO : 0;
 	}
 	if (well_ring_is_broken(ring))
@@ -200,7 +230,7 @@ static ssize_t well_read(struct file *file, char __user *buf, size_t count,
 
 	if (!well_ring_ready(ring))
 		return -ENXIO;
-	if (!ring->read_mode)
+	if (!well_ring_read_mode(ring))
 		return -EINVAL;
 	return well_ring_read(ring, buf, count, file->f_flags & O_NONBLOCK);
 }
@@ -208,19 +238,10 @@ static ssize_t well_read(struct file *file, char __user *buf, size_t count,
 static __poll_t well_poll(struct file *file, poll_table *wait)
 {
 	struct well_ring *ring = file->private_data;
-	__poll_t mask = 0;
 
 	if (!well_ring_ready(ring))
 		return EPOLLERR;
-	/* K6: queue before looking; pairs with publish's wq_has_sleeper(). */
-	poll_wait(file, &ring->poll_wq, wait);
-	if (well_ring_readable(ring))
-		mask |= EPOLLIN | EPOLLRDNORM;
-	if (well_ring_writable(ring))
-		mask |= EPOLLOUT | EPOLLWRNORM;
-	if (well_ring_is_broken(ring))
-		mask = EPOLLERR;
-	return mask;
+	return well_ring_poll(ring, file, wait);
 }
 
 /*
@@ -239,7 +260,7 @@ static int well_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!well_ring_ready(ring))
 		return -ENXIO;
-	if (ring->read_mode)
+	if (well_ring_read_mode(ring))
 		return -EACCES;
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
@@ -250,16 +271,13 @@ static int well_mmap(struct file *file, struct vm_area_struct *vma)
 		if (vma->vm_flags & VM_WRITE)
 			return -EPERM;
 		clear |= VM_MAYWRITE;
-		base = ring->page;
-		len = PAGE_SIZE;
+		base = well_ring_region(ring, WELL_RING_PAGE, &len);
 		break;
 	case WELL_PGOFF_CTRL:
-		base = ring->shared;
-		len = PAGE_SIZE;
+		base = well_ring_region(ring, WELL_RING_CTRL, &len);
 		break;
 	case WELL_PGOFF_DATA:
-		base = ring->kw.mem;
-		len = ring->data_size;
+		base = well_ring_region(ring, WELL_RING_DATA, &len);
 		break;
 	default:
 		return -EINVAL;
@@ -287,51 +305,6 @@ static const struct file_operations well_fops = {
 	.poll		= well_poll,
 };
 
-/**
- * well_ring_get() - the ring of an open /dev/well file, to produce into.
- * @file: a file of /dev/well; the caller holds a reference to it (e.g.
- *        from fget()) until well_ring_put().
- *
- * The ring may be shared with the module's own producers; a lone kernel
- * producer started before this call makes it fail with -EBUSY.
- *
- * Return: the ring, or ERR_PTR(-EBADF) when @file is not /dev/well,
- * -ENXIO before WELL_IOC_CREATE, -EIO when broken, -EBUSY.
- */
-struct well_ring *well_ring_get(struct file *file)
-{
-	struct well_ring *ring;
-	int err = 0;
-
-	if (file->f_op != &well_fops)
-		return ERR_PTR(-EBADF);
-	ring = file->private_data;
-	if (!well_ring_ready(ring))
-		return ERR_PTR(-ENXIO);
-	mutex_lock(&ring->lock);
-	if (ring->single)
-		err = -EBUSY;
-	else if (well_ring_is_broken(ring))
-		err = -EIO;
-	else
-		ring->ext_refs++;
-	mutex_unlock(&ring->lock);
-	return err ? ERR_PTR(err) : ring;
-}
-EXPORT_SYMBOL_GPL(well_ring_get);
-
-/**
- * well_ring_put() - end the use of a ring from well_ring_get().
- * @ring: the ring; release every reservation first.
- */
-void well_ring_put(struct well_ring *ring)
-{
-	mutex_lock(&ring->lock);
-	ring->ext_refs--;
-	mutex_unlock(&ring->lock);
-}
-EXPORT_SYMBOL_GPL(well_ring_put);
-
 static struct miscdevice well_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= "well",
@@ -343,9 +316,9 @@ static int __init well_init_module(void)
 {
 	int err;
 
-	err = well_obj_init(WELL_OBJ_RING, sizeof(struct well_ring));
+	err = well_ring_init(&well_fops, sizeof(struct well_file));
 	if (!err)
-		err = well_prods_init();
+		err = well_loadgen_init();
 	if (!err)
 		err = misc_register(&well_misc);
 	if (err)

@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * well_prod.c - kernel producers writing checkable blocks into a ring.
+ * well_loadgen.c - the load generator: kernel producers writing checkable
+ * blocks into a ring, as pktgen writes packets into a network device.
+ *
+ * A user measures or tests a consumer with it (well-consume, the VM
+ * suite); nothing else in the module depends on it. It sits above the
+ * ring and uses only the ring's functions: those other modules get from
+ * well_kapi.h, plus the lone-producer fast path and the wait for room of
+ * well_ring.h. The file layer (kmod/well_file.c) owns a ring's generator
+ * and calls it for WELL_IOC_START, WELL_IOC_STOP and WELL_IOC_STATS, and
+ * stops it before freeing the ring.
  *
  * WELL_IOC_START runs N producers. Each writes blocks carrying its id, its
  * sequence number (from 0, no gaps), a payload length and a checksum
  * (struct well_blk_hdr), for a given count or until WELL_IOC_STOP.
  *
- * Kthreads reserve, write and release; alone they use the *_single() core
- * functions, together well_reserve() and well_release_multi(). A thread
+ * Kthreads reserve, write and release; alone (well_ring_claim_single())
+ * they use well_ring_reserve_single() and well_ring_release_single(),
+ * together well_ring_reserve() and well_ring_release(). A thread
  * whose release finds an earlier reservation unreleased retries, spinning
  * briefly and then sleeping a few microseconds: the holder is another
  * kthread that will release, or the hrtimer, whose reservation STOP
@@ -16,9 +26,9 @@
  * Holders always release what they reserved, even on a broken ring, so the
  * chain of waiters always ends.
  *
- * A thread that finds the ring full sleeps on ring->prod_wq until
- * well_ring_room() sees room (it raises need_wakeup first, see K5 in
- * well_ring.c) or kthread_stop() wakes it.
+ * A thread that finds the ring full sleeps in well_ring_wait_room() until
+ * there is room (it raises need_wakeup first, see K5 in well_ring.c) or
+ * kthread_stop() wakes it.
  *
  * With WELL_START_TIMER the last producer runs in an hrtimer callback
  * (hard interrupt context; a softirq on PREEMPT_RT, where the ring's
@@ -30,7 +40,10 @@
 #include <linux/hrtimer.h>
 #include <linux/sched.h>
 #include <linux/delay.h>
-#include "well_prod.h"
+#include <linux/err.h>
+#include <linux/well.h>
+#include "well_loadgen.h"
+#include "well_ring.h"
 #include "well_obj.h"
 
 #define WELL_BATCH_DEFAULT	16
@@ -47,6 +60,7 @@
  * @seq: sequence number of its next block.
  * @target: blocks to write in all; 0 = until stopped.
  * @empty: write headers only (WELL_START_EMPTY), for throughput tests.
+ * @single: the lone producer of the ring (well_ring_claim_single()).
  * @batch: most blocks per reservation.
  * @task: its kthread; NULL for the hrtimer producer.
  * @timer: the hrtimer of the timer producer.
@@ -62,6 +76,7 @@ struct well_prod {
 	u64 seq;
 	u64 target;
 	bool empty;
+	bool single;
 	size_t batch;
 	struct task_struct *task;
 	struct hrtimer timer;
@@ -73,13 +88,13 @@ struct well_prod {
 };
 
 /**
- * struct well_prods - the producers of a ring; fixed size, for ffma.
+ * struct well_loadgen - the producers of a ring; fixed size, for ffma.
  * @n: producers in use in @p.
  * @timer: @p[@n - 1] is the hrtimer producer.
  * @slab: from kzalloc(), not ffma (kmod/well_obj.c).
  * @p: the producers.
  */
-struct well_prods {
+struct well_loadgen {
 	unsigned int n;
 	bool timer;
 	bool slab;
@@ -87,13 +102,13 @@ struct well_prods {
 };
 
 /**
- * well_prods_init() - create the allocator of producer sets.
+ * well_loadgen_init() - create the allocator of producer sets.
  *
  * Return: 0 or -ENOMEM.
  */
-int well_prods_init(void)
+int well_loadgen_init(void)
 {
-	return well_obj_init(WELL_OBJ_PRODS, sizeof(struct well_prods));
+	return well_obj_init(WELL_OBJ_LOADGEN, sizeof(struct well_loadgen));
 }
 
 /* Write block @seq of producer @p at @blk, all from local values. */
@@ -166,7 +181,7 @@ static int well_prod_thread(void *arg)
 {
 	struct well_prod *p = arg;
 	struct well_ring *ring = p->ring;
-	bool single = ring->single;
+	bool single = p->single;
 	size_t pos, n;
 
 	while (!kthread_should_stop() && !well_prod_done(p)) {
@@ -181,10 +196,7 @@ static int well_prod_thread(void *arg)
 		if (!n) {
 			if (well_ring_is_broken(ring))
 				break;
-			atomic64_inc(&ring->waits);
-			wait_event_interruptible(ring->prod_wq,
-						 kthread_should_stop() ||
-						 well_ring_room(ring));
+			well_ring_wait_room(ring);
 			continue;
 		}
 		cond_resched();
@@ -225,65 +237,73 @@ again:
 }
 
 /**
- * well_prods_start() - WELL_IOC_START: run producers on a ring.
- * @ring: a ready ring; the caller holds ring->lock.
+ * well_loadgen_start() - WELL_IOC_START: run producers on a ring.
+ * @lgp: the ring's generator, NULL when none runs; set on success. The
+ *       caller serialises every call on it.
+ * @ring: a ready ring.
  * @req: the request, checked here.
  *
- * Return: 0, -EINVAL for a bad request, -EBUSY when producers run or a
- * lone producer would race with users of the exported API, -ENOMEM, or
- * the error of kthread creation.
+ * One kthread alone claims the ring (well_ring_claim_single()) and uses
+ * the *_single() functions, unless a user of well_ring_get() holds it.
+ *
+ * Return: 0, -EINVAL for a bad request, -EBUSY when producers run, -ENOMEM,
+ * or the error of kthread creation.
  */
-int well_prods_start(struct well_ring *ring, const struct well_start *req)
+int well_loadgen_start(struct well_loadgen **lgp, struct well_ring *ring,
+		       const struct well_start *req)
 {
 	unsigned int n = req->producers, i;
 	bool timer = req->flags & WELL_START_TIMER;
-	struct well_prods *ps;
+	struct well_loadgen *lg;
 	u64 ns = req->timer_ns ? req->timer_ns : WELL_TIMER_NS_DEFAULT;
-	bool slab;
+	bool single, slab;
 
 	if (req->flags & ~(WELL_START_TIMER | WELL_START_EMPTY) || !n ||
 	    n > WELL_PRODUCERS_MAX ||
-	    req->batch > well_blk_count(&ring->kw) || ns < WELL_TIMER_NS_MIN ||
+	    req->batch > well_ring_blk_count(ring) || ns < WELL_TIMER_NS_MIN ||
 	    ns > NSEC_PER_SEC)
 		return -EINVAL;
-	if (ring->prods)
+	if (*lgp)
 		return -EBUSY;
-	ps = well_obj_alloc(WELL_OBJ_PRODS, &slab);
-	if (!ps)
+	lg = well_obj_alloc(WELL_OBJ_LOADGEN, &slab);
+	if (!lg)
 		return -ENOMEM;
-	ps->slab = slab;
-	ps->n = n;
-	ps->timer = timer;
-	ring->single = n == 1 && !timer && !ring->ext_refs;
+	lg->slab = slab;
+	lg->n = n;
+	lg->timer = timer;
+	single = n == 1 && !timer && well_ring_claim_single(ring);
 	for (i = 0; i < n; i++) {
-		struct well_prod *p = &ps->p[i];
+		struct well_prod *p = &lg->p[i];
 
 		p->ring = ring;
 		p->id = i;
 		p->target = req->blocks;
 		p->empty = req->flags & WELL_START_EMPTY;
+		p->single = single;
 		p->batch = req->batch ? req->batch : WELL_BATCH_DEFAULT;
 		/* Bound the work done with preemption disabled. */
 		p->batch = clamp_t(size_t, WELL_THREAD_BATCH_BYTES /
-				   well_blk_size(&ring->kw), 1, p->batch);
+				   well_ring_blk_size(ring), 1, p->batch);
 	}
 	for (i = 0; i < n - timer; i++) {
 		struct task_struct *t;
 
-		t = kthread_create(well_prod_thread, &ps->p[i], "well-prod/%u", i);
+		t = kthread_create(well_prod_thread, &lg->p[i], "well-prod/%u", i);
 		if (IS_ERR(t)) {
 			while (i--)
-				kthread_stop(ps->p[i].task);
-			well_obj_free(WELL_OBJ_PRODS, ps, ps->slab);
+				kthread_stop(lg->p[i].task);
+			if (single)
+				well_ring_unclaim_single(ring);
+			well_obj_free(WELL_OBJ_LOADGEN, lg, lg->slab);
 			return PTR_ERR(t);
 		}
-		ps->p[i].task = t;
+		lg->p[i].task = t;
 	}
-	ring->prods = ps;
+	*lgp = lg;
 	for (i = 0; i < n - timer; i++)
-		wake_up_process(ps->p[i].task);
+		wake_up_process(lg->p[i].task);
 	if (timer) {
-		struct well_prod *p = &ps->p[n - 1];
+		struct well_prod *p = &lg->p[n - 1];
 
 		p->period = ns_to_ktime(ns);
 		hrtimer_init(&p->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
@@ -294,23 +314,26 @@ int well_prods_start(struct well_ring *ring, const struct well_start *req)
 }
 
 /**
- * well_prods_stop() - WELL_IOC_STOP: stop and free a ring's producers.
- * @ring: the ring; the caller holds ring->lock.
+ * well_loadgen_stop() - WELL_IOC_STOP: stop and free a ring's producers.
+ * @lgp: the ring's generator, or NULL when none runs; set to NULL. The
+ *       caller serialises every call on it.
  *
  * Cancels the timer first and releases what it still holds (the threads
  * holding earlier reservations are still running, so this ends), then
  * stops the threads. Every block written is released: a later START
  * continues the ring.
  */
-void well_prods_stop(struct well_ring *ring)
+void well_loadgen_stop(struct well_loadgen **lgp)
 {
-	struct well_prods *ps = ring->prods;
+	struct well_loadgen *lg = *lgp;
+	struct well_ring *ring;
 	unsigned int i;
 
-	if (!ps)
+	if (!lg)
 		return;
-	if (ps->timer) {
-		struct well_prod *p = &ps->p[ps->n - 1];
+	ring = lg->p[0].ring;
+	if (lg->timer) {
+		struct well_prod *p = &lg->p[lg->n - 1];
 
 		hrtimer_cancel(&p->timer);
 		preempt_disable();
@@ -318,29 +341,29 @@ void well_prods_stop(struct well_ring *ring)
 			well_prod_release(ring, p->held_pos, p->held_n);
 		preempt_enable();
 	}
-	for (i = 0; i < ps->n - ps->timer; i++)
-		kthread_stop(ps->p[i].task);
-	ring->prods = NULL;
-	ring->single = false;
-	well_obj_free(WELL_OBJ_PRODS, ps, ps->slab);
+	for (i = 0; i < lg->n - lg->timer; i++)
+		kthread_stop(lg->p[i].task);
+	*lgp = NULL;
+	if (lg->p[0].single)
+		well_ring_unclaim_single(ring);
+	well_obj_free(WELL_OBJ_LOADGEN, lg, lg->slab);
 }
 
 /**
- * well_prods_stats() - add the producers' counters to a stats reply.
- * @ring: the ring; the caller holds ring->lock.
+ * well_loadgen_stats() - add the producers' counters to a stats reply.
+ * @lg: the ring's generator, or NULL when none runs. The caller
+ *      serialises this with start and stop.
  * @st: the reply.
  */
-void well_prods_stats(struct well_ring *ring, struct well_stats *st)
+void well_loadgen_stats(const struct well_loadgen *lg, struct well_stats *st)
 {
-	struct well_prods *ps = ring->prods;
-
-	if (!ps)
+	if (!lg)
 		return;
 	st->flags |= WELL_STATS_RUNNING;
-	if (ring->single)
+	if (lg->p[0].single)
 		st->flags |= WELL_STATS_SINGLE;
-	if (ps->timer) {
-		st->timer_runs = READ_ONCE(ps->p[ps->n - 1].runs);
-		st->timer_full = READ_ONCE(ps->p[ps->n - 1].full);
+	if (lg->timer) {
+		st->timer_runs = READ_ONCE(lg->p[lg->n - 1].runs);
+		st->timer_full = READ_ONCE(lg->p[lg->n - 1].full);
 	}
 }

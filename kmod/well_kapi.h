@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * well_kapi.h - produce into a /dev/well ring from another kernel module.
+ *
+ * The one header of well.ko meant for other modules: they include this and
+ * nothing else of kmod/. A ring is opaque; these functions, exported with
+ * EXPORT_SYMBOL_GPL, are implemented in kmod/well_ring.c, at the ring's
+ * trust boundary. Documentation/well/kmod.rst ("Producing from another
+ * module") has an example.
+ */
+#ifndef WELL_KAPI_H
+#define WELL_KAPI_H
+
+#include <linux/types.h>
+
+struct file;
+struct well_ring;
+
+struct well_ring *well_ring_get(struct file *file);
+void well_ring_put(struct well_ring *ring);
+size_t well_ring_blk_size(const struct well_ring *ring);
+size_t well_ring_reserve(struct well_ring *ring, size_t *pos, size_t max);
+void *well_ring_block(const struct well_ring *ring, size_t pos, size_t i);
+bool well_ring_release(struct well_ring *ring, size_t pos, size_t count);
+bool well_ring_is_broken(const struct well_ring *ring);
+
+#endif /* WELL_KAPI_H */
