@@ -41,3 +41,12 @@ KVER_FULL	= $(strip $(if $(wildcard /lib/modules/$(KVER)/build \
 		    $(patsubst /usr/src/linux-headers-%,%,$(KMOD_NEWEST))))
 KDIR		?= $(firstword $(wildcard /lib/modules/$(KVER_FULL)/build) \
 		    /usr/src/linux-headers-$(KVER_FULL))
+
+# The compiler of the module: the one its kernel was built with (its
+# CONFIG_CC_VERSION_TEXT, e.g. gcc-12 for Debian 12's 6.1 and 6.12), never
+# $(CC): make CC=clang builds the library and tests with clang, the module
+# still with the kernel's gcc. KCC= overrides it.
+KCC_TEXT	= $(shell sed -n 's/^CONFIG_CC_VERSION_TEXT="*\([^"]*\)"*$$/\1/p' \
+		    $(KDIR)/include/config/auto.conf 2>/dev/null)
+KCC		?= $(strip $(if $(findstring clang,$(KCC_TEXT)),clang, \
+		    $(or $(firstword $(KCC_TEXT)),gcc)))

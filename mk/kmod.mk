@@ -2,7 +2,7 @@
 #
 # The kernel modules (top-level Kbuild) and their lint.
 #   make kmod        build the modules against KDIR (KVER picks it,
-#                    mk/config.mk)
+#                    mk/config.mk) with KCC, the kernel's own compiler
 #   make kmod-lint   fresh W=1 build, then sparse, of the modules
 #   make checkpatch  checkpatch.pl over kmod/, core/ and include/
 # Modules build in a copy of their sources, $(OUT)/kbuild/<release>/,
@@ -14,7 +14,7 @@
 KREL		= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 		    $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 KBUILD_OUT	= $(OUT)/kbuild/$(KREL)
-KBUILD_ARGS	= -C $(KDIR) M=$(KBUILD_OUT) KSFT_DIR=$(KSFT_DIR)
+KBUILD_ARGS	= -C $(KDIR) M=$(KBUILD_OUT) KSFT_DIR=$(KSFT_DIR) CC=$(KCC)
 # The modules of the last build (modules.order lists foo.ko, or foo.o
 # since 6.5), never a stale .ko of a module Kbuild no longer has.
 KMOD_KOS	= $(foreach m,$(patsubst %.o,%.ko,$(shell \
@@ -33,7 +33,7 @@ kmod: $(KSFT_STAMP)
 	$(MAKE) $(KBUILD_ARGS) modules
 
 kmod-lint: $(KSFT_STAMP)
-	@scripts/lint/kbuild-lint.sh $(KDIR) $(KSFT_DIR) $(OUT)/kbuild/lint
+	@scripts/lint/kbuild-lint.sh $(KDIR) $(KSFT_DIR) $(OUT)/kbuild/lint $(KCC)
 
 checkpatch: $(KSFT_STAMP)
 	@scripts/lint/checkpatch.sh $(LINUX_SRC)/scripts/checkpatch.pl \
