@@ -12,6 +12,7 @@
 #   mk/vm.mk       the qemu VM: vm-image, vm-check, vm-run
 #   mk/run.mk      make run
 #   mk/bench.mk    make bench
+#   mk/docs.mk     make docs: Documentation/ as HTML, API from kernel-doc
 # Each file appends its steps of make check to CHECK_STEPS (LABEL:COMMAND,
 # run by scripts/run-tests.sh) and what they need to CHECK_DEPS.
 #
@@ -21,6 +22,7 @@
 # make bench      benchmarks against the peers
 # make run        the demo
 # make install    PREFIX=/usr/local DESTDIR=
+# make docs       HTML in build/docs/html (sphinx-build -W)
 
 .PHONY: all check check-steps clean
 all: lib tools
@@ -38,6 +40,7 @@ include mk/kmod.mk
 include mk/vm.mk
 include mk/run.mk
 include mk/bench.mk
+include mk/docs.mk
 
 # Packages first, in a make of their own: what it installs (kernel headers
 # among them) is then seen by the build.

@@ -73,7 +73,12 @@ void ffma_cache_drain(void);
 #define FFMA_MEM_MAX		((size_t)65536)
 #define FFMA_MEM_CLASSES	13
 
-/* Class of @size (at most FFMA_MEM_MAX): 0 up to 16 bytes, 12 for 64 KiB. */
+/**
+ * ffma_mem_class() - the size class ffma_mem_alloc() serves @size from.
+ * @size: bytes, at most FFMA_MEM_MAX.
+ *
+ * Return: 0 up to 16 bytes, then one more per power of two: 12 for 64 KiB.
+ */
 static inline unsigned int ffma_mem_class(size_t size)
 {
 	if (size <= FFMA_MEM_MIN)
