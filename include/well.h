@@ -22,6 +22,7 @@
 #define WELL_H
 
 #include "well/atomic.h"
+#include "well/version.h"
 
 /**
  * struct well_side - one side (tx or rx) of a well.

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 #
 # User-space tools: user/tools/<name>.c -> $(OUT)/bin/<name>, linked with
-# libwell.a. well-consume also checks the load generator's blocks with the
-# verifier of selftests/lib/.
+# libwell.a and user/tools/tool.c (options, exit codes, error messages).
+# well-consume also checks the load generator's blocks with the verifier
+# of selftests/lib/.
 
 .PHONY: tools
 
@@ -10,9 +11,15 @@ TOOLS		:= well-demo well-consume
 TOOL_CFLAGS	:= $(BASE_CFLAGS) $(WARN) -D_GNU_SOURCE -Iselftests/lib
 TOOL_LIBS_well-consume := selftests/lib/dev_verify.c
 
-$(OUT)/bin/%: user/tools/%.c $(LIB_A)
+$(OUT)/bin/%: user/tools/%.c user/tools/tool.c user/tools/tool.h \
+		include/well/version.h $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(TOOL_CFLAGS) -o $@ $< $(TOOL_LIBS_$*) $(LIB_A)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< user/tools/tool.c $(TOOL_LIBS_$*) $(LIB_A)
 $(OUT)/bin/well-consume: selftests/lib/dev_verify.c selftests/lib/dev_verify.h
 
 tools: $(TOOLS:%=$(OUT)/bin/%)
+
+# make check: what the tools say to a user (selftests/host/well_tools.sh):
+# --help, --version, bad numbers, a missing or forbidden device.
+CHECK_DEPS	+= tools
+CHECK_STEPS	+= tools:selftests/host/well_tools.sh\ $(OUT)/bin

@@ -3,10 +3,10 @@
  * well-demo - move checksummed records through a well between threads and
  * say what happened: producers, consumers, blocks moved, blocks/s, MB/s
  * and whether every record arrived once, intact and in order.
- *
- * Usage: well-demo [-p producers] [-c consumers] [-n blocks] [-s blk_size]
+ * well-demo --help lists the options and the exit codes (user/tools/tool.h).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
@@ -16,6 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <well.h>
+#include "tool.h"
+
+#define TOOL			"well-demo"
 
 #define DEMO_MAX_THREADS	16
 #define DEMO_BATCH		32
@@ -136,75 +139,141 @@ static double demo_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int demo_arg(const char *s, int lo, long hi, long *out)
+static void demo_usage(FILE *f)
 {
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	if (errno || *end || *out < lo || *out > hi) {
-		fprintf(stderr, "well-demo: '%s' is not a number in [%d, %ld]\n",
-			s, lo, hi);
-		return -1;
-	}
-	return 0;
+	fprintf(f,
+		"Usage: " TOOL " [OPTION]...\n"
+		"Move numbered, checksummed records through a well between producer\n"
+		"and consumer threads of this process, check that every record\n"
+		"arrived once, intact and in order, and print the throughput.\n"
+		"\n"
+		"  -p, --producers=N   producer threads, 1..%d (default 2)\n"
+		"  -c, --consumers=N   consumer threads, 1..%d (default 2)\n"
+		"  -n, --count=N       records to move in all, 1..2^40 (default\n"
+		"                      4000000), split evenly between the producers\n"
+		"  -s, --block-size=N  bytes per block, %zu..1048576, rounded up to a\n"
+		"                      power of two (default %zu)\n"
+		"  -h, --help          print this help and exit\n"
+		"  -V, --version       print the version and exit\n"
+		"\n"
+		WELL_TOOL_EXIT_HELP,
+		DEMO_MAX_THREADS, DEMO_MAX_THREADS, sizeof(struct demo_record),
+		sizeof(struct demo_record));
 }
+
+static int demo_usage_error(void)
+{
+	fprintf(stderr, "Try '" TOOL " --help' for more information.\n");
+	return WELL_EXIT_USAGE;
+}
+
+static const struct option demo_long_opts[] = {
+	{ "producers",	required_argument, NULL, 'p' },
+	{ "consumers",	required_argument, NULL, 'c' },
+	{ "count",	required_argument, NULL, 'n' },
+	{ "block-size",	required_argument, NULL, 's' },
+	{ "help",	no_argument,	   NULL, 'h' },
+	{ "version",	no_argument,	   NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
 
 int main(int argc, char **argv)
 {
 	static struct demo d;
 	struct demo_thread th[2 * DEMO_MAX_THREADS];
 	pthread_t tid[2 * DEMO_MAX_THREADS];
-	long p = 2, c = 2, blocks = 4000000, size = sizeof(struct demo_record);
+	uint64_t p = 2, c = 2, blocks = 4000000, size = sizeof(struct demo_record);
+	char optname[3] = "-?";
 	double t0, secs;
 	void *mem;
-	int opt, i, n;
+	int opt, i, n, err;
 
-	while ((opt = getopt(argc, argv, "p:c:n:s:")) != -1) {
-		long *dst = opt == 'p' ? &p : opt == 'c' ? &c :
-			    opt == 'n' ? &blocks : opt == 's' ? &size : NULL;
-		long hi = opt == 'n' ? 1L << 40 : opt == 's' ? 1L << 20 :
-			  DEMO_MAX_THREADS;
-
-		if (!dst) {
-			fprintf(stderr, "usage: well-demo [-p producers] [-c consumers] [-n blocks] [-s blk_size]\n");
-			return 2;
+	while ((opt = getopt_long(argc, argv, "p:c:n:s:hV", demo_long_opts,
+				  NULL)) != -1) {
+		optname[1] = (char)opt;
+		switch (opt) {
+		case 'p':
+			err = well_tool_num(TOOL, optname, optarg, 1,
+					    DEMO_MAX_THREADS, &p);
+			break;
+		case 'c':
+			err = well_tool_num(TOOL, optname, optarg, 1,
+					    DEMO_MAX_THREADS, &c);
+			break;
+		case 'n':
+			err = well_tool_num(TOOL, optname, optarg, 1, 1ULL << 40,
+					    &blocks);
+			break;
+		case 's':
+			err = well_tool_num(TOOL, optname, optarg,
+					    sizeof(struct demo_record), 1 << 20,
+					    &size);
+			break;
+		case 'h':
+			demo_usage(stdout);
+			return WELL_EXIT_OK;
+		case 'V':
+			well_tool_version(TOOL);
+			return WELL_EXIT_OK;
+		default:
+			err = -1;
 		}
-		if (demo_arg(optarg, dst == &size ? (int)sizeof(struct demo_record) : 1,
-			     hi, dst))
-			return 2;
+		if (err)
+			return demo_usage_error();
 	}
-	if (well_params(size, 1024, &d.ring) ||
-	    !(mem = aligned_alloc(64, well_size(&d.ring))) ||
-	    well_init(&d.ring, mem)) {
-		fprintf(stderr, "well-demo: cannot set up the ring\n");
-		return 1;
+	if (optind < argc) {
+		fprintf(stderr, TOOL ": unexpected argument '%s'\n",
+			argv[optind]);
+		return demo_usage_error();
+	}
+	if (blocks < p) {
+		fprintf(stderr, TOOL ": -n %llu: fewer records than the %llu producers\n",
+			(unsigned long long)blocks, (unsigned long long)p);
+		return demo_usage_error();
+	}
+	mem = NULL;
+	err = well_params(size, 1024, &d.ring);
+	if (!err) {
+		mem = aligned_alloc(64, well_size(&d.ring));
+		err = mem ? well_init(&d.ring, mem) : -ENOMEM;
+	}
+	if (err) {
+		fprintf(stderr, TOOL ": cannot set up a ring of 1024 blocks of %llu bytes: %s\n",
+			(unsigned long long)size, strerror(-err));
+		free(mem);
+		return WELL_EXIT_SETUP;
 	}
 	d.producers = p;
 	d.consumers = c;
 	d.per_producer = blocks / p;
-	printf("well-demo: %ld producer(s) -> %ld consumer(s), %zu blocks of %zu bytes in a ring of %zu\n",
-	       p, c, d.per_producer * p, well_blk_size(&d.ring),
+	printf(TOOL ": %d producer(s) -> %d consumer(s), %zu blocks of %zu bytes in a ring of %zu\n",
+	       d.producers, d.consumers, d.per_producer * p, well_blk_size(&d.ring),
 	       well_blk_count(&d.ring));
 
 	t0 = demo_now();
-	for (i = 0, n = 0; i < p + c; i++, n++) {
+	for (i = 0, n = 0; i < d.producers + d.consumers; i++, n++) {
 		th[n].demo = &d;
-		th[n].id = i < p ? i : i - p;
-		pthread_create(&tid[n], NULL, i < p ? demo_produce : demo_consume,
-			       &th[n]);
+		th[n].id = i < d.producers ? i : i - d.producers;
+		err = pthread_create(&tid[n], NULL, i < d.producers ?
+				     demo_produce : demo_consume, &th[n]);
+		if (err) {
+			fprintf(stderr, TOOL ": cannot start thread %d: %s\n",
+				i, strerror(err));
+			exit(WELL_EXIT_SETUP);
+		}
 	}
 	for (i = 0; i < n; i++)
 		pthread_join(tid[i], NULL);
 	secs = demo_now() - t0;
 
-	printf("well-demo: moved %zu blocks in %.3f s: %.1f M blocks/s, %.1f MB/s\n",
+	printf(TOOL ": moved %zu blocks in %.3f s: %.1f M blocks/s, %.1f MB/s\n",
 	       (size_t)d.consumed, secs, d.consumed / secs / 1e6,
 	       d.consumed * (double)well_blk_size(&d.ring) / secs / 1e6);
-	printf("well-demo: verification %s: %d bad record(s), %zu of %zu received\n",
+	printf(TOOL ": verification %s: %d bad record(s), %zu of %zu received\n",
 	       d.bad || d.consumed != d.per_producer * p ? "FAILED" : "passed",
 	       (int)d.bad, (size_t)d.consumed, d.per_producer * p);
 	well_deinit(&d.ring);
 	free(mem);
-	return d.bad || d.consumed != d.per_producer * p;
+	return d.bad || d.consumed != d.per_producer * p ?
+	       WELL_EXIT_FAILED : WELL_EXIT_OK;
 }
