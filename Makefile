@@ -13,6 +13,7 @@
 #   mk/run.mk      make run
 #   mk/bench.mk    make bench
 #   mk/docs.mk     make docs: Documentation/ as HTML, API from kernel-doc
+#   mk/release.mk  the version, soname, symbols and licences a release promises
 # Each file appends its steps of make check to CHECK_STEPS (LABEL:COMMAND,
 # run by scripts/run-tests.sh) and what they need to CHECK_DEPS.
 #
@@ -41,6 +42,7 @@ include mk/vm.mk
 include mk/run.mk
 include mk/bench.mk
 include mk/docs.mk
+include mk/release.mk
 
 # Packages first, in a make of their own: what it installs (kernel headers
 # among them) is then seen by the build.

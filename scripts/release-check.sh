@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# make check's release step, as TAP: the version is one number everywhere
+# (mk/config.mk's VERSION, include/well/version.h, NEWS, the tools, the
+# library's file name), the soname and the exported symbols are what
+# Documentation/stability.rst promises, and every SPDX identifier in the
+# tree has its text in LICENSES/.
+# Usage: release-check.sh VERSION SOVERSION OUT CC   (from the source tree)
+set -u
+version=$1
+soversion=$2
+out=$3
+cc=$4
+# shellcheck source=scripts/tap.sh
+. "$(dirname "$0")/tap.sh"
+h=include/well/version.h
+
+macro() {
+	sed -n "s/^#define $1[[:space:]]*\\(.*\\)$/\\1/p" "$h"
+}
+hv=$(macro WELL_VERSION_MAJOR).$(macro WELL_VERSION_MINOR).$(macro WELL_VERSION_PATCH)
+tap "$([ "$hv" = "$version" ]; echo $?)" \
+	"release: $h numbers $hv match VERSION $version (mk/config.mk)" \
+	"change WELL_VERSION_MAJOR/MINOR/PATCH or VERSION"
+hs=$(macro WELL_VERSION_STRING)
+tap "$([ "$hs" = "\"$version\"" ]; echo $?)" \
+	"release: WELL_VERSION_STRING $hs is \"$version\""
+
+maj=${version%%.*}
+rest=${version#*.}
+min=${rest%%.*}
+pat=${rest#*.}
+printf '#include <well.h>\n_Static_assert(WELL_VERSION == WELL_VERSION_NUM(%s, %s, %s) && WELL_VERSION_NUM(0, 2, 0) > WELL_VERSION_NUM(0, 1, 9), "version");\n' \
+	"$maj" "$min" "$pat" >"$out/version_check.c"
+$cc -std=c11 -pedantic-errors -Iinclude -fsyntax-only "$out/version_check.c" \
+	>"$out/version_check.log" 2>&1
+tap_log $? "release: <well.h> gives WELL_VERSION == WELL_VERSION_NUM($maj, $min, $pat)" \
+	"$out/version_check.log"
+
+# NEWS: the newest released section is this version (an unreleased one
+# may sit above it).
+top=$(sed -n 's/^\([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\) (.*)$/\1/p' NEWS |
+	head -n 1)
+tap "$([ "$top" = "$version" ]; echo $?)" \
+	"release: NEWS's newest release section is $version" "found: '$top'"
+
+for t in well-consume well-demo; do
+	got=$("$out/bin/$t" --version 2>&1)
+	tap "$([ "$got" = "$t (well) $version" ]; echo $?)" \
+		"release: $t --version says $version" "got: $got"
+done
+
+so=$out/lib/libwell.so.$version
+soname=$(readelf -d "$so" 2>/dev/null |
+	sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')
+tap "$([ "$soname" = "libwell.so.$soversion" ]; echo $?)" \
+	"release: libwell.so.$version has soname libwell.so.$soversion" \
+	"soname: '$soname'"
+
+# Exactly the globals of the version script, each in its node.
+node=$(sed -n 's/^\([A-Za-z0-9_.]*\) *{.*/\1/p' user/libwell.map | head -n 1)
+sed -n '/global:/,/local:/s/^[[:space:]]*\([a-z_0-9]*\);$/\1/p' \
+	user/libwell.map | sort >"$out/map.syms"
+nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sort \
+	>"$out/so.syms"
+sed 's/@.*//' "$out/so.syms" | sort >"$out/so.bare"
+{
+	diff "$out/map.syms" "$out/so.bare"
+	grep -v "@@$node\$" "$out/so.syms"
+} >"$out/syms.diff"
+tap_log "$([ ! -s "$out/syms.diff" ]; echo $?)" \
+	"release: libwell.so exports exactly user/libwell.map, all in $node" \
+	"$out/syms.diff"
+
+# Licences: every identifier of every SPDX line has a text.
+missing=""
+for id in $(git ls-files -z 2>/dev/null | xargs -0 grep -ho \
+		'SPDX-License-Identifier: .*' 2>/dev/null |
+		sed 's/SPDX-License-Identifier: //; s/\*\/.*//; s/-->.*//' |
+		tr '()' '  ' | tr ' ' '\n' | grep -Ev '^(|OR|AND|WITH)$' |
+		sort -u); do
+	grep -qx "Valid-License-Identifier: $id" LICENSES/preferred/* \
+		LICENSES/exceptions/* 2>/dev/null ||
+	grep -qx "SPDX-Exception-Identifier: $id" LICENSES/exceptions/* \
+		2>/dev/null || missing="$missing $id"
+done
+tap "$([ -z "$missing" ]; echo $?)" \
+	"release: every SPDX identifier in the tree has its text in LICENSES/" \
+	"no text for:$missing"
+[ "$failed" = 0 ]
