@@ -8,6 +8,7 @@
 #   mk/tools.mk    user/tools/ -> $(OUT)/bin
 #   mk/install.mk  make install PREFIX= DESTDIR=
 #   mk/tests.mk    kselftest headers and the host test programs
+#   mk/kselftest.mk selftests/ as a kselftest collection (lib.mk)
 #   mk/kmod.mk     the modules (Kbuild), checkpatch, W=1 and sparse
 #   mk/vm.mk       the qemu VM: vm-image, vm-check, vm-run
 #   mk/run.mk      make run
@@ -37,6 +38,7 @@ include mk/lib.mk
 include mk/tools.mk
 include mk/install.mk
 include mk/tests.mk
+include mk/kselftest.mk
 include mk/kmod.mk
 include mk/vm.mk
 include mk/run.mk
