@@ -72,11 +72,12 @@ tap_log "$([ ! -s "$out/syms.diff" ]; echo $?)" \
 	"release: libwell.so exports exactly user/libwell.map, all in $node" \
 	"$out/syms.diff"
 
-# Licences: every identifier of every SPDX line has a text.
+# Licences: every identifier of every file's SPDX line (on its first
+# line, or its second after #!) has a text.
 missing=""
-for id in $(git ls-files -z 2>/dev/null | xargs -0 grep -ho \
-		'SPDX-License-Identifier: .*' 2>/dev/null |
-		sed 's/SPDX-License-Identifier: //; s/\*\/.*//; s/-->.*//' |
+for id in $(git ls-files 2>/dev/null | while read -r f; do
+			sed -n '1,2s/.*SPDX-License-Identifier: //p' "$f"
+		done | sed 's/\*\/.*//; s/-->.*//' |
 		tr '()' '  ' | tr ' ' '\n' | grep -Ev '^(|OR|AND|WITH)$' |
 		sort -u); do
 	grep -qx "Valid-License-Identifier: $id" LICENSES/preferred/* \
