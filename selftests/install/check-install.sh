@@ -4,6 +4,10 @@
 # build examples/*.c and the README example with pkg-config, once against
 # libwell.a (fully static) and once against libwell.so, and run them. Also
 # check that libwell.so exports nothing but well_* and ffma_* symbols.
+# Also: the tools and their section 1 pages, a section 3 page for every
+# function libwell.map exports, each page rendered by man -l without a
+# warning; ldconfig run only for a real install into a system directory;
+# make uninstall leaving no file behind.
 # Prints TAP; exits non-zero when a check fails.
 # Usage: selftests/install/check-install.sh OUT   (from the source tree)
 set -u
@@ -26,11 +30,66 @@ mkdir -p "$work/bin"
 echo "TAP version 13"
 
 # A build directory of its own, so the staged well.pc is generated with
-# PREFIX=/usr whatever PREFIX the calling make used.
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" \
-	OUT="$work/build" DESTDIR="$stage" PREFIX=/usr install \
-	>"$work/log" 2>&1
+# PREFIX=/usr whatever PREFIX the calling make used; the kernel-doc the
+# calling make extracted, when there is one.
+kdoc=$out/kernel-doc/linux-source-6.1/scripts/kernel-doc
+mk() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" \
+		OUT="$work/build" ${KERNEL_DOC:+KERNEL_DOC="$KERNEL_DOC"} "$@"
+}
+[ -x "$kdoc" ] && KERNEL_DOC=$kdoc
+mk DESTDIR="$stage" PREFIX=/usr install >"$work/log" 2>&1
 check "make install DESTDIR=$stage PREFIX=/usr" || exit 1
+
+# The tools, and a page for each tool and each exported function.
+missing=""
+for t in well-demo well-consume; do
+	[ -x "$stage/usr/bin/$t" ] || missing="$missing bin/$t"
+	[ -f "$stage/usr/share/man/man1/$t.1" ] || missing="$missing man1/$t.1"
+done
+if [ -z "$missing" ]; then
+	tap 0 "tools in bin/ with their section 1 pages"
+else
+	tap 1 "tools in bin/ with their section 1 pages" "missing:$missing"
+fi
+funcs=$(sed -n 's/^[[:space:]]*\([a-z_][a-z0-9_]*\);$/\1/p' user/libwell.map)
+missing=""
+for fn in $funcs; do
+	[ -f "$stage/usr/share/man/man3/$fn.3" ] || missing="$missing $fn"
+done
+if [ -n "$funcs" ] && [ -z "$missing" ]; then
+	tap 0 "a section 3 page for each of the $(echo "$funcs" | wc -w) functions of libwell.map"
+else
+	tap 1 "a section 3 page for each function of libwell.map" \
+		"missing:${missing:- the map lists no function}"
+fi
+bad=""
+pages=0
+for page in "$stage"/usr/share/man/man[13]/*; do
+	pages=$((pages + 1))
+	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" \
+		>"$work/page" 2>"$work/log"
+	if [ -s "$work/log" ] || ! grep -q . "$work/page"; then
+		bad="$bad $(basename "$page")"
+		sed 's/^/  /' "$work/log" >>"$work/man.log"
+	fi
+done
+if [ -z "$bad" ]; then
+	tap 0 "man -l renders all $pages pages without a warning"
+else
+	tap 1 "man -l renders all $pages pages without a warning" "bad:$bad" \
+		"$(cat "$work/man.log")"
+fi
+if grep -q '^\.TH "well_init" 3 ' "$stage/usr/share/man/man3/well_init.3" &&
+		grep -q '^\.B #include <well.h>$' \
+			"$stage/usr/share/man/man3/well_init.3" &&
+		grep -q '^\.B #include <well/dev.h>$' \
+			"$stage/usr/share/man/man3/well_dev_open.3"; then
+	tap 0 "section 3 pages: .TH in section 3, #include of the right header"
+else
+	tap 1 "section 3 pages: .TH in section 3, #include of the right header" \
+		"$(head -5 "$stage/usr/share/man/man3/well_init.3")"
+fi
 
 missing=""
 for f in include/well.h include/well/atomic.h include/ffma.h lib/libwell.a lib/libwell.so \
@@ -144,6 +203,44 @@ for hdr in $(cd "$stage/usr/include" && find . -name '*.h' | sed 's|^\./||'); do
 		$(pkg-config --cflags --libs well) >"$work/log" 2>&1
 	check "installed header $hdr compiles"
 done
+
+# ldconfig: for a real install into a directory of the dynamic linker
+# (the commands make would run, printed with -n), never with DESTDIR.
+for args in "PREFIX=/usr/local:yes" "PREFIX=/usr LIBDIR=/usr/lib/x86_64-linux-gnu:yes" \
+	    "PREFIX=/usr/local DESTDIR=$stage:no" "PREFIX=$work/opt:no"; do
+	want=${args##*:}
+	# shellcheck disable=SC2086
+	mk -n LDCONFIG=ldconfig-ran ${args%:*} install >"$work/log" 2>&1
+	if grep -qx 'ldconfig-ran' "$work/log"; then got=yes; else got=no; fi
+	if [ "$got" = "$want" ]; then
+		tap 0 "make install ${args%:*}: ldconfig $want"
+	else
+		tap 1 "make install ${args%:*}: ldconfig $want" "got: $got"
+	fi
+done
+
+# make uninstall leaves no file, and no directory of the project's own.
+mk DESTDIR="$stage" PREFIX=/usr uninstall >"$work/log" 2>&1
+check "make uninstall DESTDIR=$stage PREFIX=/usr"
+left=$(find "$stage" ! -type d; find "$stage/usr/include" -type d -name well)
+if [ -z "$left" ]; then
+	tap 0 "make uninstall removes every file make install wrote"
+else
+	tap 1 "make uninstall removes every file make install wrote" \
+		"left: $(echo "$left" | tr '\n' ' ')"
+fi
+
+# Another PREFIX, BINDIR and MANDIR given: install and uninstall agree.
+rm -rf "$stage"
+mk DESTDIR="$stage" PREFIX=/opt/well BINDIR=/opt/well/sbin \
+	MANDIR=/opt/man install >"$work/log" 2>&1 &&
+	[ -x "$stage/opt/well/sbin/well-demo" ] &&
+	[ -f "$stage/opt/man/man3/well_init.3" ] &&
+	[ -f "$stage/opt/well/lib/libwell.so.0" ] &&
+	mk DESTDIR="$stage" PREFIX=/opt/well BINDIR=/opt/well/sbin \
+		MANDIR=/opt/man uninstall >>"$work/log" 2>&1 &&
+	[ -z "$(find "$stage" ! -type d)" ]
+check "PREFIX=/opt/well BINDIR= MANDIR=: install, then uninstall leaves no file"
 
 echo "1..$n"
 [ "$failed" = 0 ]
