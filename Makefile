@@ -10,6 +10,7 @@
 #   mk/tests.mk    kselftest headers and the host test programs
 #   mk/kselftest.mk selftests/ as a kselftest collection (lib.mk)
 #   mk/kmod.mk     the modules (Kbuild), checkpatch, W=1 and sparse
+#   mk/pkg.mk      dkms-src, kmod-install, make deb (Debian packages)
 #   mk/vm.mk       the qemu VM: vm-image, vm-check, vm-run
 #   mk/run.mk      make run
 #   mk/bench.mk    make bench
@@ -23,7 +24,8 @@
 # make check      every test, ending with "N passed, N failed"
 # make bench      benchmarks against the peers
 # make run        the demo
-# make install    PREFIX=/usr/local DESTDIR=
+# make install    PREFIX=/usr/local DESTDIR=  (make uninstall the same)
+# make kmod-install KVER= DESTDIR=   make deb   the Debian packages
 # make docs       HTML in build/docs/html (sphinx-build -W)
 
 .PHONY: all check check-steps clean
@@ -40,6 +42,7 @@ include mk/install.mk
 include mk/tests.mk
 include mk/kselftest.mk
 include mk/kmod.mk
+include mk/pkg.mk
 include mk/vm.mk
 include mk/run.mk
 include mk/bench.mk

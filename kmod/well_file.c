@@ -337,3 +337,4 @@ module_init(well_init_module);
 module_exit(well_exit_module);
 MODULE_DESCRIPTION("well: lock-free block rings shared with user space");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(WELL_KMOD_VERSION);

@@ -6,6 +6,8 @@
 #   deps        what building and testing need (groups build and kmod,
 #               and kmod612 for Debian 12's 6.12 kernel)
 #   deps-bench  the peers of make bench
+#   deps-pkg    dkms and the Debian package tools (mk/pkg.mk: make check
+#               and make deb)
 
 .PHONY: deps deps-bench
 deps:

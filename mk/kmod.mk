@@ -14,7 +14,8 @@
 KREL		= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 		    $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 KBUILD_OUT	= $(OUT)/kbuild/$(KREL)
-KBUILD_ARGS	= -C $(KDIR) M=$(KBUILD_OUT) KSFT_DIR=$(KSFT_DIR) CC=$(KCC)
+KBUILD_ARGS	= -C $(KDIR) M=$(KBUILD_OUT) KSFT_DIR=$(KSFT_DIR) CC=$(KCC) \
+		  WELL_VERSION=$(VERSION)
 # The modules of the last build (modules.order lists foo.ko, or foo.o
 # since 6.5), never a stale .ko of a module Kbuild no longer has.
 KMOD_KOS	= $(foreach m,$(patsubst %.o,%.ko,$(shell \
