@@ -15,7 +15,7 @@
 # The package tools (dkms, debhelper, lintian) are the group "pkg" of
 # scripts/deps.txt, installed by make deps-pkg.
 
-.PHONY: deps-pkg dkms-src kmod-install kmod-uninstall deb
+.PHONY: deps-pkg dkms-src kmod-install kmod-uninstall kmod-release deb
 
 check: deps-pkg
 deps-pkg: deps
@@ -43,6 +43,10 @@ kmod-install: kmod
 	$(if $(DESTDIR),,depmod -a $(KREL))
 	$(if $(DESTDIR),,-udevadm control --reload-rules)
 
+# The kernel release KVER names (mk/config.mk), for the tests.
+kmod-release:
+	@echo $(KREL)
+
 kmod-uninstall:
 	@test -n "$(KREL)" || { echo "kmod-uninstall: no headers for" \
 		"KVER=$(KVER)"; exit 1; }
@@ -51,13 +55,17 @@ kmod-uninstall:
 
 # The packages build from a copy of the tree without build/ and .git, so
 # dpkg-buildpackage writes them beside the copy, never above the tree.
+# Nothing of this make reaches the package's: a command-line OUT would
+# have its clean remove this tree's build/.
 DEB_OUT		:= $(OUT)/deb
+DEB_ENV		:= $(foreach v,MAKEFLAGS MFLAGS MAKELEVEL OUT DESTDIR PREFIX \
+		     INCLUDEDIR LIBDIR BINDIR MANDIR KVER KDIR,-u $(v))
 deb: deps-pkg
 	rm -rf $(DEB_OUT)
 	mkdir -p $(DEB_OUT)/well-$(VERSION)
 	rsync -a --exclude=/build --exclude=/.git ./ $(DEB_OUT)/well-$(VERSION)/
-	cd $(DEB_OUT)/well-$(VERSION) && env -u MAKEFLAGS -u MFLAGS \
-		-u MAKELEVEL dpkg-buildpackage -b -us -uc -j2 \
+	cd $(DEB_OUT)/well-$(VERSION) && env $(DEB_ENV) \
+		dpkg-buildpackage -b -us -uc -j2 \
 		>$(DEB_OUT)/build.log 2>&1 || { tail -40 $(DEB_OUT)/build.log; exit 1; }
 	@ls $(DEB_OUT)/*.deb
 
@@ -66,4 +74,5 @@ deb: deps-pkg
 # dkms, in a dkms tree of its own); the Debian packages built, checked
 # with lintian and dpkg -c, unpacked into a scratch root and used there.
 CHECK_STEPS	+= kmod-install:'selftests/install/check-kmod-install.sh $(OUT)' \
-		   dkms:'selftests/install/check-dkms.sh $(OUT)'
+		   dkms:'selftests/install/check-dkms.sh $(OUT)' \
+		   deb:'selftests/install/check-deb.sh $(OUT)'

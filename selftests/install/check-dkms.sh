@@ -41,9 +41,8 @@ mod="-m well -v $version"
 dkms add $mod $trees >"$work/log" 2>&1
 tap_log $? "dkms add well/$version" "$work/log"
 for kver in 6.1 6.12; do
-	rel=$(ls -d /usr/src/linux-headers-$kver[.-]*-amd64 2>/dev/null |
-	      grep -Ev -e '-(cloud|rt)-amd64$' | sort -V | tail -n 1 |
-	      sed 's|/usr/src/linux-headers-||')
+	rel=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory \
+		-C "$top" kmod-release KVER="$kver")
 	if [ -z "$rel" ] || [ ! -d "/lib/modules/$rel/build" ]; then
 		tap 1 "$kver: kernel headers installed" "run make deps"
 		continue
