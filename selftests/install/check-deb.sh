@@ -99,10 +99,15 @@ has well-tools /usr/bin/well-demo /usr/bin/well-consume \
 	/usr/share/man/man1/well-demo.1.gz /usr/share/man/man1/well-consume.1.gz
 tap_log $? "well-tools: the tools and their section 1 pages" "$work/log"
 
+# well-dkms: what make dkms-src installs, and the udev rule.
 src=/usr/src/well-$version
-has well-dkms "$src/dkms.conf" "$src/Kbuild" "$src/kmod/well_mod.c" \
-	"$src/include/linux/well.h" /lib/udev/rules.d/60-well.rules
-tap_log $? "well-dkms: the sources in $src, dkms.conf, the udev rule" "$work/log"
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" \
+	DESTDIR="$work/dkms-src" dkms-src >/dev/null 2>&1
+want=$(cd "$work/dkms-src" && find . -type f | sed 's|^\.||' | sort)
+# shellcheck disable=SC2086
+has well-dkms $want /lib/udev/rules.d/60-well.rules
+tap_log $? "well-dkms: the $(echo "$want" | wc -w) files of make dkms-src in $src, the udev rule" \
+	"$work/log"
 tests=$(grep "^$src/kmod/test/" "$work/contents")
 [ -z "$tests" ]
 tap $? "well-dkms: no in-kernel test sources" "$tests"
