@@ -52,6 +52,22 @@ if [ -z "$missing" ]; then
 else
 	tap 1 "tools in bin/ with their section 1 pages" "missing:$missing"
 fi
+# Each tool's page names every long option its --help lists.
+for t in well-demo well-consume; do
+	opts=$("$stage/usr/bin/$t" --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	LC_ALL=C MANWIDTH=80 man -l "$stage/usr/share/man/man1/$t.1" 2>/dev/null |
+		col -b >"$work/page"
+	absent=""
+	for o in $opts; do
+		grep -q -F -- "$o" "$work/page" || absent="$absent $o"
+	done
+	if [ -n "$opts" ] && [ -z "$absent" ]; then
+		tap 0 "$t.1 documents the $(echo "$opts" | wc -w) long options of $t --help"
+	else
+		tap 1 "$t.1 documents every long option of $t --help" \
+			"absent:${absent:- --help lists no option}"
+	fi
+done
 funcs=$(sed -n 's/^[[:space:]]*\([a-z_][a-z0-9_]*\);$/\1/p' user/libwell.map)
 missing=""
 for fn in $funcs; do
