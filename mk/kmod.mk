@@ -4,7 +4,8 @@
 #   make kmod        build the modules against KDIR (KVER picks it,
 #                    mk/config.mk) with KCC, the kernel's own compiler
 #   make kmod-lint   fresh W=1 build, then sparse, of the modules
-#   make checkpatch  checkpatch.pl over kmod/, core/ and include/
+#   make checkpatch  checkpatch.pl over kmod/, core/, include/ and the
+#                    test modules' own sources (selftests/kmod/)
 # Modules build in a copy of their sources, $(OUT)/kbuild/<release>/,
 # named from the headers' own kernel release (UTS_RELEASE), so the source tree holds no
 # kernel objects and builds for different kernels never mix.
@@ -22,8 +23,10 @@ KMOD_KOS	= $(foreach m,$(patsubst %.o,%.ko,$(shell \
 		    cat $(KBUILD_OUT)/modules.order 2>/dev/null)), \
 		    $(if $(filter /%,$(m)),$(m),$(KBUILD_OUT)/$(m)))
 # What the module build reads, copied into its tree.
-KBUILD_SRCS	= $(wildcard Kbuild kmod core include)
-KBUILD_SYNC	= rsync -a --delete --include='*/' --include='*.[chS]' \
+# -R keeps each path: selftests/kmod lands in selftests/kmod.
+KBUILD_SRCS	= $(wildcard Kbuild kmod core include selftests/kmod \
+		    selftests/scenarios selftests/lib)
+KBUILD_SYNC	= rsync -aR --delete --include='*/' --include='*.[chS]' \
 		  --include=Kbuild --exclude='*'
 
 kmod: $(KSFT_STAMP)

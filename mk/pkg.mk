@@ -22,10 +22,11 @@ deps-pkg: deps
 	@scripts/install-deps.sh pkg
 
 # What Kbuild reads to build well.ko: no in-kernel test (dkms gives no
-# KSFT_DIR), nothing of user space.
+# KSFT_DIR; the test modules live in selftests/kmod/), nothing of user
+# space.
 DKMS_SRC_DIR	:= /usr/src/well-$(VERSION)
 DKMS_FILES	= dkms.conf Kbuild $(sort $(shell find kmod core include \
-		    -name '*.[chS]' ! -path 'kmod/test/*'))
+		    -name '*.[chS]'))
 dkms-src:
 	@for f in $(DKMS_FILES); do \
 		install -D -m 644 $$f $(DESTDIR)$(DKMS_SRC_DIR)/$$f || exit 1; \

@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 #
 # Tests, grouped by where they run:
-#   selftests/host/     kselftest programs run here, each built plain and
-#                       with ASan+UBSan; HOST_TSAN also with TSan;
-#                       ffma_debug against a -DFFMA_DEBUG build of the
-#                       library sources
+#   selftests/scenarios/ the core scenarios, written once: each is a
+#                       kselftest program here (like selftests/host/) and
+#                       part of well_test.ko in the VM (scenario.h)
+#   selftests/host/     kselftest programs run here only; these and the
+#                       scenarios are built plain and with ASan+UBSan,
+#                       HOST_TSAN also with TSan; ffma_debug against a
+#                       -DFFMA_DEBUG build of the library sources
+#   selftests/kmod/     the in-kernel test modules (Kbuild, mk/kmod.mk)
 #   selftests/vm/       programs for the VM (mk/vm.mk)
 #   selftests/install/  the installed library, used with pkg-config
 #   selftests/lib/      what they share
@@ -34,18 +38,23 @@ ksft: $(KSFT_STAMP)
 # FIXTURE_SETUP/TEARDOWN functions defined without a prototype.
 TEST_CFLAGS	:= $(BASE_CFLAGS) $(WARN) -Wno-unused-parameter \
 		   -Wno-missing-prototypes \
-		   -D_GNU_SOURCE -Iselftests/lib -Iuser -isystem $(KSFT_DIR)
+		   -D_GNU_SOURCE -Iselftests/lib -Iselftests/scenarios -Iuser \
+		   -isystem $(KSFT_DIR)
 TEST_LIB_SRCS	:= $(wildcard selftests/lib/*.c)
-TEST_LIB_HDRS	:= $(wildcard selftests/lib/*.h)
+TEST_LIB_HDRS	:= $(wildcard selftests/lib/*.h selftests/scenarios/*.h)
 
-HOST_TESTS	:= $(filter-out ffma_debug, \
-		   $(patsubst selftests/host/%.c,%,$(wildcard selftests/host/*.c)))
+HOST_TESTS	:= $(filter-out ffma_debug, $(basename $(notdir \
+		   $(wildcard selftests/host/*.c selftests/scenarios/*.c))))
 HOST_TSAN	:= well_release well_return well_stress ffma_xthread \
 		   ffma_thread_exit
 
 define host_test_rules
 $(OUT)/$(1)/test/%: selftests/host/%.c $(OUT)/$(1)/libwell.a $(TEST_LIB_HDRS) \
 		$(KSFT_STAMP)
+	@mkdir -p $$(@D)
+	$$(CC) $$(TEST_CFLAGS) $$(SAN_$(1)) -o $$@ $$< $(OUT)/$(1)/libwell.a
+$(OUT)/$(1)/test/%: selftests/scenarios/%.c $(OUT)/$(1)/libwell.a \
+		$(TEST_LIB_HDRS) $(KSFT_STAMP)
 	@mkdir -p $$(@D)
 	$$(CC) $$(TEST_CFLAGS) $$(SAN_$(1)) -o $$@ $$< $(OUT)/$(1)/libwell.a
 endef

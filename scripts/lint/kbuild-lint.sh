@@ -18,10 +18,11 @@ kernel=$(basename "$(readlink -f "$kdir")")
 rm -rf "$work"
 mkdir -p "$work"
 set --
-for d in Kbuild kmod core include; do
+for d in Kbuild kmod core include selftests/kmod selftests/scenarios \
+	selftests/lib; do
 	[ -e "$d" ] && set -- "$@" "$d"
 done
-rsync -a --include='*/' --include='*.[chS]' --include=Kbuild --exclude='*' \
+rsync -aR --include='*/' --include='*.[chS]' --include=Kbuild --exclude='*' \
 	"$@" "$work/"
 # BTF needs vmlinux, absent from header packages: its notice is no warning.
 make -C "$kdir" M="$work" KSFT_DIR="$ksft" CC="$kcc" W=1 modules 2>&1 |

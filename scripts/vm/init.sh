@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR MIT
-# /init of the test VM (busybox). Prints TAP on the serial console:
-#   the lines of each *_test.ko (copied from the kernel log), then, when
-#   well.ko is there, the test programs of /tests with it loaded and the
-#   insmod/rmmod leak cycles, then the taint check.
+# /init of the test VM (busybox). Prints TAP on the serial console: with
+#   well.ko loaded, the lines of each *_test.ko (copied from the kernel
+#   log; they call the core through well.ko's exports, and are unloaded
+#   again before well.ko), then the test programs of /tests; then the
+#   insmod/rmmod leak cycles of well.ko, then the taint check.
 # Run mode (/cmd exists): loads well.ko and runs that command instead.
 # Leaves through isa-debug-exit: 0 when all passed (qemu exits 1), else 1
 # (qemu exits 3). Lines starting "@@vm" are for scripts/vm/run.sh.
@@ -39,7 +40,8 @@ module_tap() {
 		{ print "# " $0 }'
 }
 
-# Each *_test.ko runs its checks when loaded (kselftest_module.h style).
+# Each *_test.ko runs its checks when loaded (kselftest_module.h style)
+# and is unloaded at once: none is left to hold well.ko.
 test_modules() {
 	for ko in /lib/modules/*_test.ko; do
 		[ -e "$ko" ] || continue
@@ -89,10 +91,10 @@ uptime() {
 echo
 echo "@@vm begin $(uname -r) uptime=$(uptime)"
 [ -e /cmd ] && run_command
-test_modules
 if [ -e /lib/modules/well.ko ]; then
 	insmod /lib/modules/well.ko
 	tap $? "insmod well.ko"
+	test_modules
 	run_tests
 	rmmod well
 	tap $? "rmmod well"
@@ -100,7 +102,7 @@ if [ -e /lib/modules/well.ko ]; then
 	rc=$?
 	[ $rc = 0 ] || failed=$((failed + 1))
 else
-	echo "# well.ko not built: only the test modules ran"
+	echo "# well.ko not built: no test module can load, programs only"
 	run_tests
 fi
 taint_check

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "kselftest_harness.h"
 #include <well.h>
+#include "well_fail.h"
 #include "well_seed.h"
 #include "well_sides.h"
 

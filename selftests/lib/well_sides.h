@@ -1,45 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * well_sides.h - what the threaded selftests share: reserving and
- * releasing as the only thread of a side or as one of several, and
- * remembering a worker thread's failures for the main thread to report
- * (the harness's ASSERTs only work in the test's own thread).
+ * well_sides.h - reserving and releasing as the only thread of a side or
+ * as one of several, and starting a well's counters anywhere; for the
+ * scenarios (host and kernel) and the host's threaded tests.
  */
 #ifndef WELL_SIDES_H
 #define WELL_SIDES_H
 
+#ifdef __KERNEL__
+#include <linux/sched.h>
+#include <linux/types.h>
+#define well_sides_yield()	cond_resched()
+#else
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
+#include <stddef.h>
+#define well_sides_yield()	sched_yield()
+#endif
 #include <well.h>
-
-/**
- * struct well_fail - failures seen by one worker thread.
- * @errors: how many.
- * @why: the first one.
- */
-struct well_fail {
-	uint64_t errors;
-	char why[160];
-};
-
-/**
- * well_fail() - note a failure; only the first one's text is kept.
- * @f: the worker's failures.
- * @fmt: printf format of the message.
- */
-static inline void well_fail(struct well_fail *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (f->errors++)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(f->why, sizeof(f->why), fmt, ap);
-	va_end(ap);
-}
 
 /**
  * well_take() - reserve from a side.
@@ -74,7 +52,7 @@ static inline void well_give(struct well_side *to, size_t count, size_t pos,
 		return;
 	}
 	while (!well_release_multi(to, count, pos))
-		sched_yield();
+		well_sides_yield();
 }
 
 /**

@@ -4,9 +4,7 @@
  * reserver words (head) and releaser words (tail) sit on separate
  * WELL_LINE-byte lines, so no line has two classes of writer.
  */
-#include <stdint.h>
-#include <stdlib.h>
-#include "kselftest_harness.h"
+#include "scenario.h"
 #include <well.h>
 
 #define LINE_OF(member)	(offsetof(struct well, member) / WELL_LINE)
@@ -73,6 +71,20 @@ TEST(sizes)
 	EXPECT_EQ(5 * WELL_LINE, sizeof(struct well));
 }
 
+KSTM_SCENARIO(well_layout)
+{
+	KSTM_RUN(line_is_128_bytes);
+	KSTM_RUN(sides_start_lines);
+	KSTM_RUN(geometry_has_a_line_of_its_own);
+	KSTM_RUN(each_writer_class_has_its_own_line);
+	KSTM_RUN(reservers_read_their_line_only);
+	KSTM_RUN(sizes);
+}
+
+#ifndef __KERNEL__
+/* Host only: aligned_alloc(). */
+#include <stdlib.h>
+
 TEST(alignment)
 {
 	static struct well s;
@@ -87,5 +99,7 @@ TEST(alignment)
 	EXPECT_EQ(0, (uintptr_t)&h->rx.tail % WELL_LINE);
 	free(h);
 }
+
+#endif
 
 TEST_HARNESS_MAIN

@@ -3,9 +3,7 @@
  * Block addresses: reservations that run off the end of the memory wrap to
  * block 0, and counters that run off the top of size_t wrap to 0.
  */
-#include <stdint.h>
-#include <string.h>
-#include "kselftest_harness.h"
+#include "scenario.h"
 #include <well.h>
 #include "well_sides.h"
 
@@ -227,6 +225,18 @@ TEST_F(ring, counters_wrap_past_size_max)
 	}
 	/* 60 blocks from SIZE_MAX - 9: the counters wrapped to 50. */
 	EXPECT_EQ(50, expect);
+}
+
+KSTM_SCENARIO(well_wrap)
+{
+	KSTM_RUN_F(ring, access_is_exact);
+	KSTM_RUN_F(ring, counter_wrap_lands_on_block_0);
+	KSTM_RUN_F(ring, deref_matches_access);
+	KSTM_RUN_F(ring, reservation_across_the_end);
+	KSTM_RUN_F(ring, span_splits_at_the_end);
+	KSTM_RUN_F(ring, tokens_keep_counting_over_laps);
+	KSTM_RUN(one_block);
+	KSTM_RUN_F(ring, counters_wrap_past_size_max);
 }
 
 TEST_HARNESS_MAIN

@@ -6,17 +6,8 @@
  * to the consumers and reply ~q back, so a producer reserving position q
  * must find reply ~(q - blk_count), from the previous lap.
  */
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include "kselftest_harness.h"
+#include "scenario.h"
 #include <well.h>
-#include "well_seed.h"
-#include "well_sides.h"
-
-#define MAX_BATCH	12
 
 static uint64_t reply(uint64_t q)
 {
@@ -51,6 +42,21 @@ TEST(reply_comes_back_to_tx)
 	for (i = 4; i < 8; i++)
 		EXPECT_EQ(reply(pos + i - 8), *WELL_DEREF(uint64_t, pos, i, &w));
 }
+
+KSTM_SCENARIO(well_return)
+{
+	KSTM_RUN(reply_comes_back_to_tx);
+}
+
+#ifndef __KERNEL__
+/* Host only: producer and consumer threads (pthread, C11 atomics). */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include "well_fail.h"
+#include "well_seed.h"
+#include "well_sides.h"
+
+#define MAX_BATCH	12
 
 /* What the threads of one test share. */
 struct shared {
@@ -220,5 +226,7 @@ TEST_F_TIMEOUT(ring, producers_find_replies, 120)
 		EXPECT_EQ(reply(pos + j - count),
 			  *WELL_DEREF(uint64_t, pos, j, &s->w));
 }
+
+#endif /* __KERNEL__ */
 
 TEST_HARNESS_MAIN

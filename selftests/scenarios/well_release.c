@@ -4,9 +4,7 @@
  * still held blocks later ones, and any thread may release an abandoned
  * reservation to clear the impasse.
  */
-#include <pthread.h>
-#include <stdint.h>
-#include "kselftest_harness.h"
+#include "scenario.h"
 #include <well.h>
 
 #define BLK_COUNT	16
@@ -118,23 +116,20 @@ struct abandoner {
 	size_t count;
 };
 
-static void *reserve_and_die(void *arg)
+static void reserve_and_die(void *arg)
 {
 	struct abandoner *a = arg;
 
 	a->count = well_reserve(&a->w->tx, &a->pos, 5);
 	stamp(a->w, a->pos, a->count);
-	return NULL;
 }
 
 TEST_F(ring, another_thread_releases_an_abandoned_reservation)
 {
 	struct abandoner a = { .w = &self->w };
-	pthread_t t;
 	size_t pos, rx_pos, lap;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, reserve_and_die, &a));
-	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(0, ksft_thread_run(reserve_and_die, &a));
 	ASSERT_EQ(5, a.count);
 	ASSERT_EQ(0, a.pos);
 
@@ -166,6 +161,15 @@ TEST_F(ring, another_thread_releases_an_abandoned_reservation)
 				  *WELL_DEREF(uint64_t, rx_pos, i, &self->w));
 		ASSERT_EQ(7, well_release_multi(&self->w.tx, 7, rx_pos));
 	}
+}
+
+KSTM_SCENARIO(well_release)
+{
+	KSTM_RUN_F(ring, out_of_order_fails_until_earlier_lands);
+	KSTM_RUN_F(ring, consumers_release_in_order_too);
+	KSTM_RUN_F(ring, count_zero_releases_nothing);
+	KSTM_RUN_F(ring, second_release_of_a_reservation_fails);
+	KSTM_RUN_F(ring, another_thread_releases_an_abandoned_reservation);
 }
 
 TEST_HARNESS_MAIN

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ffma_test.ko - core/ffma checked inside the kernel at load time, per CPU.
+ * ffma_test.ko - core/ffma checked inside the kernel at load time, per CPU,
+ * on the very objects well.ko ships: it calls the core and the kernel's
+ * ffma host through well.ko's exports (kmod/core_export.c), so it shares
+ * well.ko's slice cache; it runs while well.ko is loaded and idle.
  *
  * In the style of kselftest_module.h: each check prints one TAP line and
  * init fails with -EINVAL when any check failed. The checks: slice layout

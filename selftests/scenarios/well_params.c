@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Geometry: well_params() rounding, zero sizes and overflow; well_init(). */
-#include <errno.h>
-#include <stdint.h>
-#include <string.h>
-#include "kselftest_harness.h"
+#include "scenario.h"
 #include <well.h>
 
 /* Largest block count well_params() accepts: 2^62 on 64-bit. */
 #define MAX_COUNT	((SIZE_MAX >> 2) + 1)
 /* Largest power of two in a size_t. */
 #define TOP_BIT		((SIZE_MAX >> 1) + 1)
+/* 2 to half the bits of a size_t (2^32): its square does not fit. */
+#define HALF_BIT	((size_t)1 << (sizeof(size_t) * 4))
 
 /*
  * Call well_params() on a well full of a pattern and check it returns @err
@@ -47,11 +46,15 @@ TEST(keeps_powers_of_two)
 	struct well w;
 	size_t v;
 
-	for (v = 1; v <= 4096; v <<= 1) {
+	size_t shift = 0;
+
+	for (v = 1; v <= 4096; v <<= 1, shift++) {
 		ASSERT_EQ(0, well_params(v, v, &w));
 		EXPECT_EQ(v, well_blk_size(&w));
 		EXPECT_EQ(v, well_blk_count(&w));
 		EXPECT_EQ(v * v, well_size(&w));
+		EXPECT_EQ(v - 1, w.blk_mask);
+		EXPECT_EQ(shift, w.blk_shift);
 	}
 }
 
@@ -81,8 +84,7 @@ TEST(null_well_is_invalid)
 TEST(product_overflow)
 {
 	expect_refused(_metadata, TOP_BIT, 2, -EOVERFLOW);
-	expect_refused(_metadata, (size_t)1 << (sizeof(size_t) * 4),
-		       (size_t)1 << (sizeof(size_t) * 4), -EOVERFLOW);
+	expect_refused(_metadata, HALF_BIT, HALF_BIT, -EOVERFLOW);
 	/* 3 rounds to 4: the product is checked after rounding. */
 	expect_refused(_metadata, 3, MAX_COUNT, -EOVERFLOW);
 }
@@ -95,6 +97,9 @@ TEST(largest_product_fits)
 	EXPECT_EQ(TOP_BIT, well_size(&w));
 	ASSERT_EQ(0, well_params(2, MAX_COUNT, &w));
 	EXPECT_EQ(MAX_COUNT, well_blk_count(&w));
+	EXPECT_EQ(TOP_BIT, well_size(&w));
+	/* Half the bits each, less one for the size. */
+	ASSERT_EQ(0, well_params(HALF_BIT >> 1, HALF_BIT, &w));
 	EXPECT_EQ(TOP_BIT, well_size(&w));
 }
 
@@ -148,6 +153,22 @@ TEST(init_puts_every_block_on_tx)
 	well_deinit(&w);
 	EXPECT_EQ(NULL, w.mem);
 	well_deinit(NULL);
+}
+
+KSTM_SCENARIO(well_params)
+{
+	KSTM_RUN(rounds_up_to_powers_of_two);
+	KSTM_RUN(keeps_powers_of_two);
+	KSTM_RUN(rounds_one_above_a_power);
+	KSTM_RUN(zero_size_or_count_is_invalid);
+	KSTM_RUN(null_well_is_invalid);
+	KSTM_RUN(product_overflow);
+	KSTM_RUN(largest_product_fits);
+	KSTM_RUN(count_above_limit);
+	KSTM_RUN(size_rounding_overflow);
+	KSTM_RUN(init_refuses_null_memory);
+	KSTM_RUN(init_refuses_missing_geometry);
+	KSTM_RUN(init_puts_every_block_on_tx);
 }
 
 TEST_HARNESS_MAIN
