@@ -108,7 +108,7 @@ want=$(cd "$work/dkms-src" && find . -type f | sed 's|^\.||' | sort)
 has well-dkms $want /lib/udev/rules.d/60-well.rules
 tap_log $? "well-dkms: the $(echo "$want" | wc -w) files of make dkms-src in $src, the udev rule" \
 	"$work/log"
-tests=$(grep "^$src/kmod/test/" "$work/contents")
+tests=$(grep -E "^$src/(selftests|kmod/test)/" "$work/contents")
 [ -z "$tests" ]
 tap $? "well-dkms: no in-kernel test sources" "$tests"
 dpkg-deb -f "$deb/well-dkms_${debver}_all.deb" Depends | grep -q dkms
