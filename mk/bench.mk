@@ -23,20 +23,19 @@ bench-steps: bench-ring bench-ffma bench-ffma-kernel bench-kmod
 
 BENCH_OUT	:= $(OUT)/bench
 BENCH_FLAGS	?= -t 0.002 -a 50
-BENCH_CFLAGS	:= $(BASE_CFLAGS) $(WARN) -Ibench -MMD -MP
+BENCH_CFLAGS	:= $(BASE_CFLAGS) $(WARN) -MMD -MP
 
 RING_BENCH	:= $(BENCH_OUT)/ring_bench
-RING_BENCH_SRCS	:= bench/ring_bench.c bench/ring_harness.c bench/ring_well.c \
-		   bench/ring_dpdk.c bench/ring_ck.c
+RING_BENCH_SRCS	:= $(addprefix bench/ring/,bench.c harness.c well.c dpdk.c ck.c)
 RING_BENCH_OBJS	:= $(RING_BENCH_SRCS:%.c=$(BENCH_OUT)/obj/%.o)
-# DPDK's flags, evaluated only when ring_dpdk.c is compiled. Its -march is
+# DPDK's flags, evaluated only when bench/ring/dpdk.c is compiled. Its -march is
 # dropped so every peer is compiled for the same CPU.
 DPDK_CFLAGS	= $(filter-out -march=%,$(shell pkg-config --cflags libdpdk))
 
 $(BENCH_OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -c $< -o $@
-$(BENCH_OUT)/obj/bench/ring_dpdk.o: bench/ring_dpdk.c
+$(BENCH_OUT)/obj/bench/ring/dpdk.o: bench/ring/dpdk.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) $(DPDK_CFLAGS) -c $< -o $@
 $(RING_BENCH): $(RING_BENCH_OBJS) $(LIB_A)
@@ -48,22 +47,22 @@ bench-ring: $(RING_BENCH)
 	@echo "bench: table written to $(BENCH_OUT)/ring.rst"
 
 bench-icount: $(RING_BENCH)
-	bench/ring_icount.sh $(RING_BENCH)
+	bench/ring/icount.sh $(RING_BENCH)
 
-# bench/ffma_bench.c is linked once per malloc (the peers replace malloc
-# when linked); bench/ffma_bench.sh runs them and prints the tables.
+# bench/ffma/bench.c is linked once per malloc (the peers replace malloc
+# when linked); bench/ffma/run.sh runs them and prints the tables.
 FFMA_PEERS	:= glibc mimalloc jemalloc tcmalloc
 FFMA_LIBS_glibc	:=
 FFMA_LIBS_mimalloc := -lmimalloc
 FFMA_LIBS_jemalloc := -ljemalloc
 FFMA_LIBS_tcmalloc := -ltcmalloc_minimal
 
-$(BENCH_OUT)/ffma_bench-%: bench/ffma_bench.c $(LIB_A)
+$(BENCH_OUT)/ffma_bench-%: bench/ffma/bench.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(WARN) -o $@ $< $(LIB_A) $(FFMA_LIBS_$*)
 
 bench-ffma: $(FFMA_PEERS:%=$(BENCH_OUT)/ffma_bench-%)
-	bench/ffma_bench.sh $(BENCH_OUT) | tee $(BENCH_OUT)/ffma.rst
+	bench/ffma/run.sh $(BENCH_OUT) | tee $(BENCH_OUT)/ffma.rst
 
 bench-ffma-kernel:
 	@$(MAKE) -s --no-print-directory vm-run \
@@ -76,7 +75,7 @@ KMOD_BENCH_OPTS		?= -e
 bench-kmod: $(OUT)/bin/well-consume
 	@mkdir -p $(BENCH_OUT)
 	@$(MAKE) -s --no-print-directory vm-run \
-		VM_CMD="sh /bin/kmod_bench.sh $(KMOD_BENCH_ROUNDS) \
+		VM_CMD="sh /bin/bench.sh $(KMOD_BENCH_ROUNDS) \
 			$(KMOD_BENCH_BLOCKS) '$(KMOD_BENCH_OPTS)'" \
-		VM_BINS="$(OUT)/bin/well-consume bench/kmod_bench.sh" \
+		VM_BINS="$(OUT)/bin/well-consume bench/kmod/bench.sh" \
 		> $(BENCH_OUT)/kmod.rst; rc=$$?; cat $(BENCH_OUT)/kmod.rst; exit $$rc

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ring_ck.c - Concurrency Kit's ck_ring in the ring benchmark.
+ * ck.c - Concurrency Kit's ck_ring in the ring benchmark: its put, get
+ * and set-up.
  *
  * ck_ring's pointer interface holds 8 bytes; CK_RING_PROTOTYPE() gives
  * typed rings that hold items of any size, used here for both 8- and
@@ -15,7 +16,7 @@
 
 #include <ck_ring.h>
 
-#include "ring_harness.h"
+#include "driver.h"
 
 struct ck_item8 {
 	uint64_t w[1];
@@ -86,11 +87,13 @@ RING_INLINE bool ck_get1(struct ck_bench_ring *r, size_t words, bool multi,
 }
 
 /* Move up to @want items, from number @seq on, into the ring. */
-RING_INLINE size_t ck_put(struct ck_bench_ring *r, uint64_t seq, size_t want,
-			  size_t words, bool multi)
+RING_INLINE size_t ck_put(void *ring, struct ring_stage *st, uint64_t seq,
+			  size_t want, size_t words, bool multi)
 {
+	struct ck_bench_ring *r = ring;
 	size_t i;
 
+	(void)st;	/* ck_ring copies each item from the stack */
 	for (i = 0; i < want; i++)
 		if (!ck_put1(r, seq + i, words, multi))
 			break;
@@ -98,9 +101,10 @@ RING_INLINE size_t ck_put(struct ck_bench_ring *r, uint64_t seq, size_t want,
 }
 
 /* Take up to @want items out of the ring, adding their words to @sum. */
-RING_INLINE size_t ck_get(struct ck_bench_ring *r, size_t want, size_t words,
-			  bool multi, uint64_t *sum)
+RING_INLINE size_t ck_get(void *ring, size_t want, size_t words, bool multi,
+			  uint64_t *sum)
 {
+	struct ck_bench_ring *r = ring;
 	size_t i;
 
 	for (i = 0; i < want; i++)
@@ -109,74 +113,7 @@ RING_INLINE size_t ck_get(struct ck_bench_ring *r, size_t want, size_t words,
 	return i;
 }
 
-RING_INLINE void ck_produce(struct ring_ctx *ctx, size_t words, bool multi)
-{
-	struct ck_bench_ring *r = ctx->ring;
-	uint64_t items = ctx->c->items, seq = 0;
-	size_t batch = ctx->c->batch;
-
-	ring_go(ctx, true);
-	while (seq < items) {
-		size_t done = ck_put(r, seq, ring_min(batch, items - seq),
-				     words, multi);
-
-		if (!done)
-			ring_relax();
-		seq += done;
-	}
-	ring_done(ctx, true);
-}
-
-RING_INLINE void ck_consume(struct ring_ctx *ctx, size_t words, bool multi)
-{
-	struct ck_bench_ring *r = ctx->ring;
-	uint64_t items = ctx->c->items, seen = 0, sum = 0;
-	size_t batch = ctx->c->batch;
-
-	ring_go(ctx, false);
-	while (seen < items) {
-		size_t got = ck_get(r, ring_min(batch, items - seen), words,
-				    multi, &sum);
-
-		if (!got)
-			ring_relax();
-		seen += got;
-	}
-	ring_done(ctx, false);
-	ctx->sum = sum;
-}
-
-RING_INLINE void ck_shuttle(struct ring_ctx *ctx, size_t words, bool multi)
-{
-	struct ck_bench_ring *r = ctx->ring;
-	uint64_t items = ctx->c->items, seq = 0, sum = 0;
-	size_t batch = ctx->c->batch;
-
-	while (seq < items) {
-		seq += ck_put(r, seq, ring_min(batch, items - seq), words,
-			      multi);
-		ck_get(r, batch, words, multi, &sum);
-	}
-	ctx->sum = sum;
-}
-
-static void *ck_producer(void *arg)
-{
-	struct ring_ctx *ctx = arg;
-
-	RING_SPECIALISE(ck_produce, ctx);
-	return NULL;
-}
-
-static void *ck_consumer(void *arg)
-{
-	struct ring_ctx *ctx = arg;
-
-	RING_SPECIALISE(ck_consume, ctx);
-	return NULL;
-}
-
-static struct ck_bench_ring *ck_make(const struct ring_case *c)
+static void *ck_make(const struct ring_case *c)
 {
 	struct ck_bench_ring *r = ring_alloc(sizeof(*r));
 
@@ -185,40 +122,12 @@ static struct ck_bench_ring *ck_make(const struct ring_case *c)
 	return r;
 }
 
-static void ck_unmake(struct ck_bench_ring *r)
+static void ck_unmake(void *ring)
 {
+	struct ck_bench_ring *r = ring;
+
 	free(r->slots);
 	free(r);
 }
 
-static int ck_run(const struct ring_case *c, struct ring_result *res)
-{
-	struct ring_ctx ctx = { .c = c };
-	struct ck_bench_ring *r = ck_make(c);
-
-	ctx.ring = r;
-	ring_pair(&ctx, ck_producer, ck_consumer, res);
-	ck_unmake(r);
-	return 0;
-}
-
-static int ck_serial(const struct ring_case *c, struct ring_result *res)
-{
-	struct ring_ctx ctx = { .c = c };
-	struct ck_bench_ring *r = ck_make(c);
-
-	ctx.ring = r;
-	ctx.t0 = ring_now_ns();
-	RING_SPECIALISE(ck_shuttle, &ctx);
-	res->ns = ring_now_ns() - ctx.t0;
-	res->sum = ctx.sum;
-	res->switches = 0;
-	ck_unmake(r);
-	return 0;
-}
-
-const struct ring_impl ring_impl_ck = {
-	.name = "ck_ring",
-	.run = ck_run,
-	.serial = ck_serial,
-};
+RING_PEER(ck, "ck_ring", ck_put, ck_get, ck_make, ck_unmake);

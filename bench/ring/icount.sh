@@ -4,7 +4,7 @@
 # ring_bench -s (one thread: a batch in, then a batch out) under valgrind
 # for two item counts and divides the difference. Counts both sides' work:
 # the ring calls, writing the item and summing it.
-# Usage: bench/ring_icount.sh PATH/TO/ring_bench
+# Usage: bench/ring/icount.sh PATH/TO/ring_bench
 set -eu
 bench=$1
 small=65536

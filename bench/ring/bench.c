@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ring_bench.c - well against rte_ring and ck_ring, side by side.
+ * bench.c - ring_bench: well against rte_ring and ck_ring, side by side.
  *
  * Every case moves the same number of items from a producer pinned to
  * CPU 0 to a consumer pinned to CPU 1, through a ring of RING_SLOTS slots.
@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ring_harness.h"
+#include "harness.h"
 
 #define MAX_ROUNDS	99
 #define CALIBRATE_ITEMS	(1u << 18)
@@ -150,7 +150,7 @@ static double run_once(const struct ring_impl *impl,
 	struct ring_result res = { 0 };
 
 	for (unsigned int a = 0; a < attempts; a++) {
-		if (impl->run(c, &res))
+		if (ring_run(impl, c, &res))
 			exit(1);
 		if (res.sum != ring_expected_sum(c, c->items)) {
 			fprintf(stderr, "ring_bench: %s %s: sum %#llx, expected %#llx\n",
@@ -351,7 +351,7 @@ static int write_rst(const struct options *o)
 /*
  * -s: every selected case in one thread, a batch in then a batch out, in
  * interleaved rounds; prints the fastest round's nanoseconds per item.
- * Under valgrind (bench/ring_icount.sh) with -r 1 it gives instructions.
+ * Under valgrind (bench/ring/icount.sh) with -r 1 it gives instructions.
  */
 static void serial(const struct options *o)
 {
@@ -371,7 +371,7 @@ static void serial(const struct options *o)
 
 				if (!selected(o->only_impl, impls[i]->name))
 					continue;
-				if (impls[i]->serial(c, &res))
+				if (ring_serial(impls[i], c, &res))
 					exit(1);
 				if (res.sum != ring_expected_sum(c, c->items)) {
 					fprintf(stderr, "ring_bench: -s %s %s: bad sum\n",

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * ring_harness.h - what the ring benchmarks share: cases, items, threads.
+ * harness.h - what the ring benchmarks share: cases, items, threads.
  *
- * Each peer (bench/ring_well.c, ring_dpdk.c, ring_ck.c) supplies a
- * struct ring_impl. Its producer writes every item where its API wants
- * it, its consumer reads every word of every item into a sum, and the
- * driver (bench/ring_bench.c) checks that sum, so no work can be dropped.
+ * Each peer (bench/ring/well.c, dpdk.c, ck.c) supplies a struct ring_impl
+ * through RING_PEER() (driver.h). Its producer writes every item where
+ * its API wants it, its consumer reads every word of every item into a
+ * sum, and bench/ring/bench.c checks that sum, so no work can be dropped.
  */
 #ifndef RING_HARNESS_H
 #define RING_HARNESS_H
@@ -78,26 +78,31 @@ struct ring_ctx {
 };
 
 /**
- * struct ring_impl - one peer.
+ * struct ring_impl - one peer, made by RING_PEER() (driver.h).
  * @name: column title.
- * @run: move @c->items items between two pinned threads; fills @res,
- *       returns 0 or -1 (message printed).
- * @serial: move @c->items items in one thread, a batch in then a batch
- *          out: the cost of the calls without the cache line traffic;
- *          fills @res (@ns of the moving alone), returns 0 or -1.
+ * @make: a ring for case @c, or NULL (message printed).
+ * @unmake: free what @make returned.
+ * @producer: the producer's thread, on a struct ring_ctx.
+ * @consumer: the consumer's thread, on a struct ring_ctx.
+ * @shuttle: one thread, a batch in then a batch out, for every item.
  */
 struct ring_impl {
 	const char *name;
-	int (*run)(const struct ring_case *c, struct ring_result *res);
-	int (*serial)(const struct ring_case *c, struct ring_result *res);
+	void *(*make)(const struct ring_case *c);
+	void (*unmake)(void *ring);
+	void *(*producer)(void *ctx);
+	void *(*consumer)(void *ctx);
+	void (*shuttle)(struct ring_ctx *ctx);
 };
 
 extern const struct ring_impl ring_impl_well;
 extern const struct ring_impl ring_impl_dpdk;
 extern const struct ring_impl ring_impl_ck;
 
-void ring_pair(struct ring_ctx *ctx, void *(*producer)(void *),
-	       void *(*consumer)(void *), struct ring_result *res);
+int ring_run(const struct ring_impl *impl, const struct ring_case *c,
+	     struct ring_result *res);
+int ring_serial(const struct ring_impl *impl, const struct ring_case *c,
+		struct ring_result *res);
 void ring_go(struct ring_ctx *ctx, bool producer);
 void ring_done(struct ring_ctx *ctx, bool producer);
 void *ring_alloc(size_t size);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ring_harness.c - pinned producer/consumer threads, the clock and memory
+ * harness.c - pinned producer/consumer threads, the clock and memory
  * for the ring benchmarks.
  */
 #define _GNU_SOURCE
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <sys/resource.h>
 
-#include "ring_harness.h"
+#include "harness.h"
 
 /**
  * ring_now_ns() - a monotonic clock.
@@ -50,32 +50,62 @@ static void ring_spawn(pthread_t *thread, int cpu, void *(*fn)(void *),
 }
 
 /**
- * ring_pair() - run @producer on CPU 0 and @consumer on CPU 1, both on @ctx.
- * @ctx: the run; its @c and @ring are set, the rest is filled here and by
- *       the threads (ring_go(), ring_done()).
- * @producer: the producer's thread function.
- * @consumer: the consumer's thread function.
+ * ring_run() - move @c->items items from a producer on CPU 0 to a consumer
+ * on CPU 1, through a fresh ring of @impl.
+ * @impl: the peer.
+ * @c: the case.
  * @res: where to store what the run measured.
  *
  * Exits when a thread cannot be started on its CPU.
+ *
+ * Return: 0, or -1 when the ring could not be made (message printed).
  */
-void ring_pair(struct ring_ctx *ctx, void *(*producer)(void *),
-	       void *(*consumer)(void *), struct ring_result *res)
+int ring_run(const struct ring_impl *impl, const struct ring_case *c,
+	     struct ring_result *res)
 {
+	struct ring_ctx ctx = { .c = c };
 	pthread_t prod, cons;
 
-	atomic_init(&ctx->ready, 0);
-	atomic_init(&ctx->switches, 0);
-	ctx->t0 = 0;
-	ctx->t1 = 0;
-	ctx->sum = 0;
-	ring_spawn(&cons, RING_CPU_CONSUMER, consumer, ctx);
-	ring_spawn(&prod, RING_CPU_PRODUCER, producer, ctx);
+	ctx.ring = impl->make(c);
+	if (!ctx.ring)
+		return -1;
+	atomic_init(&ctx.ready, 0);
+	atomic_init(&ctx.switches, 0);
+	ring_spawn(&cons, RING_CPU_CONSUMER, impl->consumer, &ctx);
+	ring_spawn(&prod, RING_CPU_PRODUCER, impl->producer, &ctx);
 	pthread_join(prod, NULL);
 	pthread_join(cons, NULL);
-	res->ns = ctx->t1 - ctx->t0;
-	res->sum = ctx->sum;
-	res->switches = atomic_load(&ctx->switches);
+	res->ns = ctx.t1 - ctx.t0;
+	res->sum = ctx.sum;
+	res->switches = atomic_load(&ctx.switches);
+	impl->unmake(ctx.ring);
+	return 0;
+}
+
+/**
+ * ring_serial() - move @c->items items through a fresh ring of @impl in
+ * the calling thread, a batch in then a batch out.
+ * @impl: the peer.
+ * @c: the case.
+ * @res: where to store what the run measured (@ns of the moving alone).
+ *
+ * Return: 0, or -1 when the ring could not be made (message printed).
+ */
+int ring_serial(const struct ring_impl *impl, const struct ring_case *c,
+		struct ring_result *res)
+{
+	struct ring_ctx ctx = { .c = c };
+
+	ctx.ring = impl->make(c);
+	if (!ctx.ring)
+		return -1;
+	ctx.t0 = ring_now_ns();
+	impl->shuttle(&ctx);
+	res->ns = ring_now_ns() - ctx.t0;
+	res->sum = ctx.sum;
+	res->switches = 0;
+	impl->unmake(ctx.ring);
+	return 0;
 }
 
 /* Context switches of the calling thread so far. */
