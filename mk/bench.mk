@@ -42,12 +42,21 @@ $(RING_BENCH): $(RING_BENCH_OBJS) $(LIB_A)
 	$(CC) -pthread -o $@ $(RING_BENCH_OBJS) $(LIB_A) -lrte_ring -lck
 -include $(RING_BENCH_OBJS:%.o=%.d)
 
+# Every bench prints records (rec CASE ROUND PEER VALUE, note TEXT);
+# bench/table.awk, the one formatter, makes the table. Raw records are
+# kept beside each table in $(BENCH_OUT)/*.raw.
+TABLE		:= awk -f bench/table.awk
+
 bench-ring: $(RING_BENCH)
-	$(RING_BENCH) $(BENCH_FLAGS) -o $(BENCH_OUT)/ring.rst
+	$(RING_BENCH) $(BENCH_FLAGS) > $(BENCH_OUT)/ring.raw
+	$(TABLE) -v subject=well -v scale=1e-6 $(BENCH_OUT)/ring.raw | \
+		tee $(BENCH_OUT)/ring.rst
 	@echo "bench: table written to $(BENCH_OUT)/ring.rst"
 
 bench-icount: $(RING_BENCH)
-	bench/ring/icount.sh $(RING_BENCH)
+	bench/ring/icount.sh $(RING_BENCH) > $(BENCH_OUT)/icount.raw
+	$(TABLE) -v subject=well $(BENCH_OUT)/icount.raw | \
+		tee $(BENCH_OUT)/icount.rst
 
 # bench/ffma/bench.c is linked once per malloc (the peers replace malloc
 # when linked); bench/ffma/run.sh runs them and prints the tables.
@@ -78,4 +87,7 @@ bench-kmod: $(OUT)/bin/well-consume
 		VM_CMD="sh /bin/bench.sh $(KMOD_BENCH_ROUNDS) \
 			$(KMOD_BENCH_BLOCKS) '$(KMOD_BENCH_OPTS)'" \
 		VM_BINS="$(OUT)/bin/well-consume bench/kmod/bench.sh" \
-		> $(BENCH_OUT)/kmod.rst; rc=$$?; cat $(BENCH_OUT)/kmod.rst; exit $$rc
+		> $(BENCH_OUT)/kmod.raw; rc=$$?; \
+	grep -v '^rec\|^note' $(BENCH_OUT)/kmod.raw; \
+	$(TABLE) -v subject=mmap -v vfmt=%.0f -v rfmt=%.1f \
+		$(BENCH_OUT)/kmod.raw | tee $(BENCH_OUT)/kmod.rst; exit $$rc

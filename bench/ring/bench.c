@@ -8,18 +8,20 @@
  * with a different peer each round, so drift in the machine's load hits
  * all peers alike. A run during which either thread was switched out is
  * disturbed: it measures the scheduler, not the ring, so it is repeated
- * (up to -a attempts). The table holds the median of the rounds.
+ * (up to -a attempts). Every run is printed as a record, "rec CASE ROUND
+ * PEER ITEMS/S", and the caption as "note" lines: bench/table.awk turns
+ * them into the table (medians, and the median of the per-round ratios
+ * with the lowest and the highest).
  *
  * Usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-a ATTEMPTS]
- *                   [-c CASE] [-i PEER] [-o RST] [-v] [-s]
+ *                   [-c CASE] [-i PEER] [-v] [-s]
  *   -r  rounds (5)                -t  target seconds per run (0.2)
  *   -n  items per run (default: calibrated to -t on the slowest peer)
  *   -a  attempts at an undisturbed run (3)
  *   -c  only these cases          -i  only these peers (comma lists)
- *   -o  also write the table as a reStructuredText fragment
- *   -v  print every run
- *   -s  one thread, a batch in then a batch out: the fastest round's
- *       nanoseconds per item, the cost without cache line traffic
+ *   -v  print every run on stderr
+ *   -s  one thread, a batch in then a batch out: nanoseconds per item,
+ *       the cost without cache line traffic
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,20 +61,16 @@ struct options {
 	uint64_t items;
 	const char *only_case;
 	const char *only_impl;
-	const char *rst;
 	bool verbose;
 	bool serial;
 };
 
-/* Items per second of each round; what the table shows (their median). */
-static double rates[NCASES][NIMPLS][MAX_ROUNDS];
-static double table[NCASES][NIMPLS];
 /* Samples taken, and those of them from disturbed runs. */
 static unsigned int samples, disturbed;
 
 static void usage(void)
 {
-	fputs("usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-a ATTEMPTS] [-c CASE] [-i PEER] [-o RST] [-v] [-s]\n",
+	fputs("usage: ring_bench [-r ROUNDS] [-t SECONDS] [-n ITEMS] [-a ATTEMPTS] [-c CASE] [-i PEER] [-v] [-s]\n",
 	      stderr);
 	exit(2);
 }
@@ -82,7 +80,7 @@ static void parse(int argc, char **argv, struct options *o)
 	int opt;
 
 	*o = (struct options){ .rounds = 5, .attempts = 3, .seconds = 0.2 };
-	while ((opt = getopt(argc, argv, "r:t:n:a:c:i:o:vs")) != -1) {
+	while ((opt = getopt(argc, argv, "r:t:n:a:c:i:vs")) != -1) {
 		switch (opt) {
 		case 'r':
 			o->rounds = strtoul(optarg, NULL, 0);
@@ -101,9 +99,6 @@ static void parse(int argc, char **argv, struct options *o)
 			break;
 		case 'i':
 			o->only_impl = optarg;
-			break;
-		case 'o':
-			o->rst = optarg;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -192,19 +187,6 @@ static uint64_t calibrate(struct ring_case *c, const struct options *o)
 	return items > MIN_ITEMS ? items : MIN_ITEMS;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static void report(unsigned int round, const struct ring_case *c,
 		   const struct ring_impl *impl, double items_per_s,
 		   bool clean)
@@ -231,53 +213,23 @@ static void measure(const struct options *o)
 				continue;
 			for (size_t j = 0; j < NIMPLS; j++) {
 				size_t i = (j + r) % NIMPLS;
+				double rate;
 				bool clean;
 
 				if (!selected(o->only_impl, impls[i]->name))
 					continue;
-				rates[k][i][r] = run_once(impls[i], &cases[k],
-							  o->attempts, &clean);
+				rate = run_once(impls[i], &cases[k],
+						o->attempts, &clean);
 				samples++;
 				disturbed += !clean;
+				printf("rec\t%s\t%u\t%s\t%.0f\n", cases[k].name,
+				       r + 1, impls[i]->name, rate);
 				if (o->verbose)
-					report(r, &cases[k], impls[i],
-					       rates[k][i][r], clean);
+					report(r, &cases[k], impls[i], rate,
+					       clean);
 			}
 		}
 	}
-	for (size_t k = 0; k < NCASES; k++)
-		for (size_t i = 0; i < NIMPLS; i++)
-			table[k][i] = median(rates[k][i], o->rounds);
-}
-
-/* "1.23" for a ratio, "-" when a peer did not run. */
-static void ratio(char *out, size_t len, double a, double b)
-{
-	if (a > 0 && b > 0)
-		snprintf(out, len, "%.2f", a / b);
-	else
-		snprintf(out, len, "-");
-}
-
-static void rate(char *out, size_t len, double v)
-{
-	if (v > 0)
-		snprintf(out, len, "%.1f", v / 1e6);
-	else
-		snprintf(out, len, "-");
-}
-
-/* Case, three rates in million items/s, two ratios. */
-static void row(FILE *f, const char *fmt, size_t k)
-{
-	char w[16], d[16], c[16], rd[16], rc[16];
-
-	rate(w, sizeof(w), table[k][0]);
-	rate(d, sizeof(d), table[k][1]);
-	rate(c, sizeof(c), table[k][2]);
-	ratio(rd, sizeof(rd), table[k][0], table[k][1]);
-	ratio(rc, sizeof(rc), table[k][0], table[k][2]);
-	fprintf(f, fmt, cases[k].name, w, d, c, rd, rc);
 }
 
 static void cpu_model(char *out, size_t len)
@@ -299,64 +251,37 @@ static void cpu_model(char *out, size_t len)
 		fclose(f);
 }
 
-static void print_table(const struct options *o)
+/* The caption: what ran, where, when and how noisy. */
+static void notes(const struct options *o, const char *what)
 {
-	static const char fmt[] = "%-13s %10s %10s %10s %9s %9s\n";
-
-	printf("ring throughput, million items/s, median of %u rounds; %u of %u samples disturbed\n",
-	       o->rounds, disturbed, samples);
-	printf(fmt, "case", "well", "rte_ring", "ck_ring", "well/rte",
-	       "well/ck");
-	for (size_t k = 0; k < NCASES; k++)
-		if (selected(o->only_case, cases[k].name))
-			row(stdout, fmt, k);
-}
-
-static int write_rst(const struct options *o)
-{
-	static const char rule[] =
-		"   =============  ========  ========  ========  ========  ========\n";
-	static const char fmt[] = "   %-13s  %8s  %8s  %8s  %8s  %8s\n";
 	char model[128], date[32];
 	time_t now = time(NULL);
-	FILE *f = fopen(o->rst, "w");
 
-	if (!f) {
-		perror(o->rst);
-		return -1;
-	}
 	cpu_model(model, sizeof(model));
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-	fprintf(f, ".. table:: Million items per second, median of %u interleaved runs\n",
-		o->rounds);
-	if (o->items)
-		fprintf(f, "   of %llu items", (unsigned long long)o->items);
+	printf("note\t%s, median of %u interleaved rounds", what, o->rounds);
+	if (o->serial)
+		printf(" of %llu items\n",
+		       (unsigned long long)(o->items ? o->items :
+					    CALIBRATE_ITEMS));
+	else if (o->items)
+		printf(" of %llu items (%u of %u samples disturbed)\n",
+		       (unsigned long long)o->items, disturbed, samples);
 	else
-		fprintf(f, "   of about %g s", o->seconds);
-	fprintf(f, " (%u of %u samples disturbed); from ``make bench``\n",
-		disturbed, samples);
-	fprintf(f, "   on %s, %ld CPUs (%s).\n\n", date,
-		sysconf(_SC_NPROCESSORS_ONLN), model);
-	fputs(rule, f);
-	fprintf(f, fmt, "case", "well", "rte_ring", "ck_ring", "well/rte",
-		"well/ck");
-	fputs(rule, f);
-	for (size_t k = 0; k < NCASES; k++)
-		if (selected(o->only_case, cases[k].name))
-			row(f, fmt, k);
-	fputs(rule, f);
-	return fclose(f) ? -1 : 0;
+		printf(" of about %g s (%u of %u samples disturbed)\n",
+		       o->seconds, disturbed, samples);
+	printf("note\tratios: median of the per-round ratios [lowest, highest];\n");
+	printf("note\tfrom ``make bench`` on %s, %ld CPUs (%s).\n", date,
+	       sysconf(_SC_NPROCESSORS_ONLN), model);
 }
 
 /*
  * -s: every selected case in one thread, a batch in then a batch out, in
- * interleaved rounds; prints the fastest round's nanoseconds per item.
+ * interleaved rounds; a record per run, in nanoseconds per item.
  * Under valgrind (bench/ring/icount.sh) with -r 1 it gives instructions.
  */
 static void serial(const struct options *o)
 {
-	static const char fmt[] = "%-13s %10s %10s %10s\n";
-
 	for (unsigned int r = 0; r < o->rounds; r++) {
 		for (size_t k = 0; k < NCASES; k++) {
 			struct ring_case *c = &cases[k];
@@ -367,7 +292,6 @@ static void serial(const struct options *o)
 			for (size_t j = 0; j < NIMPLS; j++) {
 				size_t i = (j + r) % NIMPLS;
 				struct ring_result res;
-				double ns;
 
 				if (!selected(o->only_impl, impls[i]->name))
 					continue;
@@ -378,28 +302,11 @@ static void serial(const struct options *o)
 						impls[i]->name, c->name);
 					exit(1);
 				}
-				ns = (double)res.ns / (double)c->items;
-				if (!r || ns < table[k][i])
-					table[k][i] = ns;
+				printf("rec\t%s\t%u\t%s\t%.3f\n", c->name, r + 1,
+				       impls[i]->name,
+				       (double)res.ns / (double)c->items);
 			}
 		}
-	}
-	printf("one thread, ns per item (in and out), fastest of %u rounds\n",
-	       o->rounds);
-	printf(fmt, "case", "well", "rte_ring", "ck_ring");
-	for (size_t k = 0; k < NCASES; k++) {
-		char col[NIMPLS][16];
-
-		if (!selected(o->only_case, cases[k].name))
-			continue;
-		for (size_t i = 0; i < NIMPLS; i++) {
-			if (selected(o->only_impl, impls[i]->name))
-				snprintf(col[i], sizeof(col[i]), "%.2f",
-					 table[k][i]);
-			else
-				snprintf(col[i], sizeof(col[i]), "-");
-		}
-		printf(fmt, cases[k].name, col[0], col[1], col[2]);
 	}
 }
 
@@ -410,11 +317,10 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	if (o.serial) {
 		serial(&o);
+		notes(&o, "Nanoseconds per item, one thread, in and out (lower is better)");
 		return 0;
 	}
 	measure(&o);
-	print_table(&o);
-	if (o.rst && write_rst(&o))
-		return 1;
+	notes(&o, "Million items per second");
 	return 0;
 }

@@ -4,6 +4,7 @@
 # ring_bench -s (one thread: a batch in, then a batch out) under valgrind
 # for two item counts and divides the difference. Counts both sides' work:
 # the ring calls, writing the item and summing it.
+# Prints records; make bench-icount turns them into the table.
 # Usage: bench/ring/icount.sh PATH/TO/ring_bench
 set -eu
 bench=$1
@@ -21,15 +22,13 @@ irefs() {
 		awk '/I *refs:/ { gsub(",", "", $NF); print $NF }'
 }
 
-echo "instructions per item (producer + consumer, one thread, valgrind)"
-printf '%-13s %10s %10s %10s\n' case $peers
+# Records for bench/table.awk: one round, deterministic.
+echo "note	Instructions per item, producer and consumer together (valgrind, one thread; lower is better)."
 for c in $cases; do
-	line=$(printf '%-13s' "$c")
 	for p in $peers; do
 		a=$(irefs $small "$c" "$p")
 		b=$(irefs $large "$c" "$p")
-		line="$line $(awk -v a="$a" -v b="$b" -v n=$((large - small)) \
-			'BEGIN { printf "%10.1f", (b - a) / n }')"
+		awk -v a="$a" -v b="$b" -v n=$((large - small)) -v c="$c" \
+			-v p="$p" 'BEGIN { printf "rec\t%s\t1\t%s\t%.1f\n", c, p, (b - a) / n }'
 	done
-	echo "$line"
 done
