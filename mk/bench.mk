@@ -8,7 +8,8 @@
 #                      to 50 attempts each: on a small VM a 0.2 s run is
 #                      almost never free of context switches)
 #   bench-icount       instructions per item of each ring, under valgrind
-#   bench-ffma         ffma vs glibc, mimalloc, jemalloc, tcmalloc
+#   bench-ffma         ffma vs mimalloc, glibc, jemalloc, tcmalloc, linked
+#                      through pkg-config; tables in $(OUT)/bench/ffma.rst
 #   bench-ffma-kernel  ffma_pcpu vs kmem_cache in the VM
 #   bench-kmod         /dev/well's mapped ring vs its read() path, in the
 #                      VM: KMOD_BENCH_ROUNDS (5), KMOD_BENCH_BLOCKS
@@ -58,20 +59,38 @@ bench-icount: $(RING_BENCH)
 	$(TABLE) -v subject=well $(BENCH_OUT)/icount.raw | \
 		tee $(BENCH_OUT)/icount.rst
 
-# bench/ffma/bench.c is linked once per malloc (the peers replace malloc
-# when linked); bench/ffma/run.sh runs them and prints the tables.
-FFMA_PEERS	:= glibc mimalloc jemalloc tcmalloc
-FFMA_LIBS_glibc	:=
-FFMA_LIBS_mimalloc := -lmimalloc
-FFMA_LIBS_jemalloc := -ljemalloc
-FFMA_LIBS_tcmalloc := -ltcmalloc_minimal
+# ffma is linked as its users link it: installed into $(FFMA_PREFIX) and
+# found by pkg-config (libwell.so; ffma_bench-static: libwell.a).
+# mimalloc and glibc run in the same process through mi_malloc and
+# __libc_malloc; jemalloc and tcmalloc cannot be called without replacing
+# malloc, so each has a process of its own (bench/ffma/bench.c).
+FFMA_PREFIX	:= $(BENCH_OUT)/prefix
+FFMA_PC		= PKG_CONFIG_PATH=$(FFMA_PREFIX)/lib/pkgconfig pkg-config
+FFMA_CFLAGS	= -std=gnu11 -O2 -g -pthread $(WARN) $(shell $(FFMA_PC) --cflags well)
+FFMA_SHARED	= $(shell $(FFMA_PC) --libs well) -Wl,-rpath,$(FFMA_PREFIX)/lib
+FFMA_STATIC	= $(FFMA_PREFIX)/lib/libwell.a $(shell $(FFMA_PC) --static --libs-only-l well | sed 's/-lwell//')
+FFMA_BENCHES	:= $(BENCH_OUT)/ffma_bench $(BENCH_OUT)/ffma_bench-static \
+		   $(BENCH_OUT)/ffma_bench-jemalloc $(BENCH_OUT)/ffma_bench-tcmalloc
 
-$(BENCH_OUT)/ffma_bench-%: bench/ffma/bench.c $(LIB_A)
-	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(WARN) -o $@ $< $(LIB_A) $(FFMA_LIBS_$*)
+$(FFMA_PREFIX)/lib/pkgconfig/well.pc: $(LIB_SO) $(OUT)/lib/libwell.a \
+		$(wildcard include/*.h include/*/*.h) user/well.pc.in
+	@$(MAKE) -s --no-print-directory install PREFIX=$(FFMA_PREFIX) DESTDIR=
+$(BENCH_OUT)/ffma_bench: bench/ffma/bench.c $(FFMA_PREFIX)/lib/pkgconfig/well.pc
+	$(CC) $(FFMA_CFLAGS) -DWITH_MIMALLOC -o $@ $< $(FFMA_SHARED) -lmimalloc
+$(BENCH_OUT)/ffma_bench-static: bench/ffma/bench.c $(FFMA_PREFIX)/lib/pkgconfig/well.pc
+	$(CC) $(FFMA_CFLAGS) -DWITH_MIMALLOC -o $@ $< $(FFMA_STATIC) -lmimalloc
+$(BENCH_OUT)/ffma_bench-jemalloc: bench/ffma/bench.c $(FFMA_PREFIX)/lib/pkgconfig/well.pc
+	$(CC) $(FFMA_CFLAGS) -DPROCESS_MALLOC='"jemalloc"' -o $@ $< \
+		$(FFMA_SHARED) -ljemalloc
+$(BENCH_OUT)/ffma_bench-tcmalloc: bench/ffma/bench.c $(FFMA_PREFIX)/lib/pkgconfig/well.pc
+	$(CC) $(FFMA_CFLAGS) -DPROCESS_MALLOC='"tcmalloc"' -o $@ $< \
+		$(FFMA_SHARED) -ltcmalloc_minimal
 
-bench-ffma: $(FFMA_PEERS:%=$(BENCH_OUT)/ffma_bench-%)
-	bench/ffma/run.sh $(BENCH_OUT) | tee $(BENCH_OUT)/ffma.rst
+# FFMA_BENCH_ROUNDS: rounds of each process (11); memory table: 3.
+FFMA_BENCH_ROUNDS ?= 11
+bench-ffma: $(FFMA_BENCHES)
+	bench/ffma/run.sh $(BENCH_OUT) $(FFMA_BENCH_ROUNDS) | \
+		tee $(BENCH_OUT)/ffma.rst
 
 bench-ffma-kernel:
 	@$(MAKE) -s --no-print-directory vm-run \

@@ -1,100 +1,59 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR MIT
-# Run bench/ffma_bench once per allocator and print reStructuredText
-# tables: ops/s of each allocator, then the ratio of ffma (fixed-size API)
-# and ffma_mem (size classes) to each peer.
-# Usage: bench/ffma_bench.sh DIR   (DIR holds ffma_bench-<malloc>)
+# make bench-ffma: runs the ffma_bench processes one after another (each
+# runs its allocators interleaved, in rounds) and prints the tables,
+# made by bench/table.awk from their records (kept in DIR/ffma.raw).
+#   ffma_bench            libwell.so as pkg-config links it; ffma_mem,
+#                         ffma, mimalloc, glibc in one process
+#   ffma_bench-static     the same with libwell.a: the rows "... static"
+#   ffma_bench-jemalloc   jemalloc (it replaces malloc), with ffma beside
+#   ffma_bench-tcmalloc   tcmalloc, likewise
+#   ffma_bench -m         resident memory, each run in a fresh process
+# Usage: bench/ffma/run.sh DIR [ROUNDS]
 set -eu
 dir=$1
-raw=$(mktemp)
-trap 'rm -f "$raw"' EXIT
-"$dir/ffma_bench-glibc" glibc ops ffma >>"$raw"
-"$dir/ffma_bench-glibc" glibc ops ffma_mem >>"$raw"
-for m in glibc mimalloc jemalloc tcmalloc; do
-	"$dir/ffma_bench-$m" "$m" ops malloc >>"$raw"
-done
-"$dir/ffma_bench-glibc" glibc rss ffma >>"$raw"
-"$dir/ffma_bench-glibc" glibc rss ffma_mem >>"$raw"
-for m in glibc mimalloc jemalloc tcmalloc; do
-	"$dir/ffma_bench-$m" "$m" rss malloc >>"$raw"
-done
+rounds=${2:-11}
+here=$(dirname "$0")
+raw=$dir/ffma.raw
 
-awk -F '\t' '
+# table RAW CAPTION-LINE1 [OPTIONS]: the caption, then the table of RAW.
+table() {
+	file=$1
+	first=$2
+	shift 2
+	{
+		printf 'note\t%s\nnote\t%s;\nnote\t%s\n' "$first" "$ratio" "$when"
+		cat "$file"
+	} | awk -f "$here/../table.awk" "$@"
+}
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 {
-	if (!($1 in seen)) {
-		seen[$1] = 1
-		order[++n] = $1
-	}
-	v[$1, $2] = $3
-}
-function rule(w, cols,    i, s) {
-	s = ""
-	for (i = 1; i <= cols; i++)
-		s = s sprintf("%-*s ", w, substr("==================", 1, w))
-	sub(/ +$/, "", s)
-	print s
-}
-function row(w, cols, c,    i, s) {
-	s = ""
-	for (i = 1; i <= cols; i++)
-		s = s sprintf("%-*s ", w, c[i])
-	sub(/ +$/, "", s)
-	print s
-}
-# The head of a table with a column per allocator (al[1..na]).
-function allocators_header(    i) {
-	rule(12, na + 1)
-	c[1] = "workload"
-	for (i = 1; i <= na; i++)
-		c[i + 1] = al[i]
-	row(12, na + 1, c)
-	rule(12, na + 1)
-}
-END {
-	na = split("ffma ffma_mem glibc mimalloc jemalloc tcmalloc", al, " ")
-	np = split("glibc mimalloc jemalloc tcmalloc", peer, " ")
-	print "Millions of operations per second (best of 5 rounds)"
-	print ""
-	allocators_header()
-	for (k = 1; k <= n; k++) {
-		if (order[k] ~ /^rss/)
-			continue
-		c[1] = order[k]
-		for (i = 1; i <= na; i++)
-			c[i + 1] = sprintf("%.1f", v[order[k], al[i]] / 1e6)
-		row(12, na + 1, c)
-	}
-	rule(12, na + 1)
-	print ""
-	print "Ratio to each peer: ffma / peer, ffma_mem / peer"
-	print ""
-	rule(12, 2 * np + 1)
-	c[1] = "workload"
-	for (i = 1; i <= np; i++) {
-		c[2 * i] = "ffma/" substr(peer[i], 1, 6)
-		c[2 * i + 1] = "mem/" substr(peer[i], 1, 7)
-	}
-	row(12, 2 * np + 1, c)
-	rule(12, 2 * np + 1)
-	for (k = 1; k <= n; k++) {
-		if (order[k] ~ /^rss/)
-			continue
-		c[1] = order[k]
-		for (i = 1; i <= np; i++) {
-			p = v[order[k], peer[i]]
-			c[2 * i] = sprintf("%.2f", v[order[k], "ffma"] / p)
-			c[2 * i + 1] = sprintf("%.2f", v[order[k], "ffma_mem"] / p)
-		}
-		row(12, 2 * np + 1, c)
-	}
-	rule(12, 2 * np + 1)
-	print ""
-	print "Resident MiB added by 10^6 live 64-byte objects"
-	print ""
-	allocators_header()
-	c[1] = "rss-64"
-	for (i = 1; i <= na; i++)
-		c[i + 1] = v["rss-64", al[i]]
-	row(12, na + 1, c)
-	rule(12, na + 1)
-}' "$raw"
+	for w in pair burst xthread; do
+		for s in 16 64 128 1024 4096; do
+			printf 'row\t%s %s\nrow\t%s %s static\n' $w $s $w $s
+		done
+	done
+	"$dir/ffma_bench" -r "$rounds"
+	"$dir/ffma_bench-static" -r "$rounds" -s " static"
+	"$dir/ffma_bench-jemalloc" -r "$rounds"
+	"$dir/ffma_bench-tcmalloc" -r "$rounds"
+} > "$raw"
+"$dir/ffma_bench" -m > "$dir/ffma-mem.raw"
+
+when="from \`\`make bench-ffma\`\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($model), load average $load at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end."
+ratio="ratios: median of the per-round ratios [lowest, highest]"
+
+table "$raw" "ffma_mem_alloc/ffma_mem_free: million objects allocated and freed per second, median of $rounds interleaved rounds" \
+	-v subject=ffma_mem -v scale=1e-6 \
+	-v peers="ffma_mem mimalloc glibc jemalloc tcmalloc" \
+	-v ratios="mimalloc glibc jemalloc tcmalloc"
+echo
+table "$raw" "ffma_create/ffma_alloc/ffma_free (one handle per size): million objects per second, median of $rounds interleaved rounds" \
+	-v subject=ffma -v scale=1e-6 -v peers="ffma mimalloc glibc" \
+	-v ratios="mimalloc glibc jemalloc tcmalloc"
+echo
+table "$dir/ffma-mem.raw" "Resident MiB added (lower is better), median of 3 rounds, each run in a process of its own" \
+	-v subject=ffma_mem -v vfmt=%.2f -v peers="ffma_mem mimalloc glibc" \
+	-v ratios="mimalloc glibc"
