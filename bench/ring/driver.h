@@ -50,10 +50,11 @@ RING_INLINE void ring_produce(struct ring_ctx *ctx, size_t words, bool multi,
 	struct ring_stage st = { .off = 0, .len = 0 };
 	uint64_t items = ctx->c->items, seq = 0;
 	size_t batch = ctx->c->batch;
+	void *ring = ctx->ring;
 
 	ring_go(ctx, true);
 	while (seq < items) {
-		size_t done = put(ctx->ring, &st, seq,
+		size_t done = put(ring, &st, seq,
 				  ring_min(batch, items - seq), words, multi);
 
 		if (!done)
@@ -69,10 +70,11 @@ RING_INLINE void ring_consume(struct ring_ctx *ctx, size_t words, bool multi,
 {
 	uint64_t items = ctx->c->items, seen = 0, sum = 0;
 	size_t batch = ctx->c->batch;
+	void *ring = ctx->ring;
 
 	ring_go(ctx, false);
 	while (seen < items) {
-		size_t got = get(ctx->ring, ring_min(batch, items - seen),
+		size_t got = get(ring, ring_min(batch, items - seen),
 				 words, multi, &sum);
 
 		if (!got)
@@ -90,11 +92,12 @@ RING_INLINE void ring_shuttle(struct ring_ctx *ctx, size_t words, bool multi,
 	struct ring_stage st = { .off = 0, .len = 0 };
 	uint64_t items = ctx->c->items, seq = 0, sum = 0;
 	size_t batch = ctx->c->batch;
+	void *ring = ctx->ring;
 
 	while (seq < items) {
-		seq += put(ctx->ring, &st, seq, ring_min(batch, items - seq),
-			   words, multi);
-		get(ctx->ring, batch, words, multi, &sum);
+		seq += put(ring, &st, seq, ring_min(batch, items - seq), words,
+			   multi);
+		get(ring, batch, words, multi, &sum);
 	}
 	ctx->sum = sum;
 }
