@@ -29,8 +29,8 @@ BENCH_CFLAGS	:= $(BASE_CFLAGS) $(WARN) -MMD -MP
 RING_BENCH	:= $(BENCH_OUT)/ring_bench
 RING_BENCH_SRCS	:= $(addprefix bench/ring/,bench.c harness.c well.c dpdk.c ck.c)
 RING_BENCH_OBJS	:= $(RING_BENCH_SRCS:%.c=$(BENCH_OUT)/obj/%.o)
-# DPDK's flags, evaluated only when bench/ring/dpdk.c is compiled. Its -march is
-# dropped so every peer is compiled for the same CPU.
+# DPDK's flags, evaluated only when bench/ring/dpdk.c is compiled. Its
+# -march is dropped so every peer is compiled for the same CPU.
 DPDK_CFLAGS	= $(filter-out -march=%,$(shell pkg-config --cflags libdpdk))
 
 $(BENCH_OUT)/obj/%.o: %.c
