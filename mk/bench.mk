@@ -65,24 +65,27 @@ bench-icount: $(RING_BENCH)
 # __libc_malloc; jemalloc and tcmalloc cannot be called without replacing
 # malloc, so each has a process of its own (bench/ffma/bench.c).
 FFMA_PREFIX	:= $(BENCH_OUT)/prefix
+FFMA_PC_FILE	:= $(FFMA_PREFIX)/lib/pkgconfig/well.pc
 FFMA_PC		= PKG_CONFIG_PATH=$(FFMA_PREFIX)/lib/pkgconfig pkg-config
-FFMA_CFLAGS	= -std=gnu11 -O2 -g -pthread $(WARN) $(shell $(FFMA_PC) --cflags well)
+FFMA_CFLAGS	= -std=gnu11 -O2 -g -pthread $(WARN) \
+		  $(shell $(FFMA_PC) --cflags well)
 FFMA_SHARED	= $(shell $(FFMA_PC) --libs well) -Wl,-rpath,$(FFMA_PREFIX)/lib
-FFMA_STATIC	= $(FFMA_PREFIX)/lib/libwell.a $(shell $(FFMA_PC) --static --libs-only-l well | sed 's/-lwell//')
+FFMA_STATIC	= $(FFMA_PREFIX)/lib/libwell.a \
+		  $(filter-out -lwell,$(shell $(FFMA_PC) --static --libs-only-l well))
 FFMA_BENCHES	:= $(BENCH_OUT)/ffma_bench $(BENCH_OUT)/ffma_bench-static \
 		   $(BENCH_OUT)/ffma_bench-jemalloc $(BENCH_OUT)/ffma_bench-tcmalloc
 
-$(FFMA_PREFIX)/lib/pkgconfig/well.pc: $(LIB_SO) $(OUT)/lib/libwell.a \
+$(FFMA_PC_FILE): $(LIB_SO) $(OUT)/lib/libwell.a \
 		$(wildcard include/*.h include/*/*.h) user/well.pc.in
 	@$(MAKE) -s --no-print-directory install PREFIX=$(FFMA_PREFIX) DESTDIR=
-$(BENCH_OUT)/ffma_bench: bench/ffma/bench.c $(FFMA_PREFIX)/lib/pkgconfig/well.pc
+$(BENCH_OUT)/ffma_bench: bench/ffma/bench.c $(FFMA_PC_FILE)
 	$(CC) $(FFMA_CFLAGS) -DWITH_MIMALLOC -o $@ $< $(FFMA_SHARED) -lmimalloc
-$(BENCH_OUT)/ffma_bench-static: bench/ffma/bench.c $(FFMA_PREFIX)/lib/pkgconfig/well.pc
+$(BENCH_OUT)/ffma_bench-static: bench/ffma/bench.c $(FFMA_PC_FILE)
 	$(CC) $(FFMA_CFLAGS) -DWITH_MIMALLOC -o $@ $< $(FFMA_STATIC) -lmimalloc
-$(BENCH_OUT)/ffma_bench-jemalloc: bench/ffma/bench.c $(FFMA_PREFIX)/lib/pkgconfig/well.pc
+$(BENCH_OUT)/ffma_bench-jemalloc: bench/ffma/bench.c $(FFMA_PC_FILE)
 	$(CC) $(FFMA_CFLAGS) -DPROCESS_MALLOC='"jemalloc"' -o $@ $< \
 		$(FFMA_SHARED) -ljemalloc
-$(BENCH_OUT)/ffma_bench-tcmalloc: bench/ffma/bench.c $(FFMA_PREFIX)/lib/pkgconfig/well.pc
+$(BENCH_OUT)/ffma_bench-tcmalloc: bench/ffma/bench.c $(FFMA_PC_FILE)
 	$(CC) $(FFMA_CFLAGS) -DPROCESS_MALLOC='"tcmalloc"' -o $@ $< \
 		$(FFMA_SHARED) -ltcmalloc_minimal
 

@@ -42,18 +42,23 @@ model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 } > "$raw"
 "$dir/ffma_bench" -m > "$dir/ffma-mem.raw"
 
-when="from \`\`make bench-ffma\`\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($model), load average $load at the start, $(cut -d" " -f1-3 /proc/loadavg) at the end."
+when="from \`\`make bench-ffma\`\` on $(date -u '+%Y-%m-%d %H:%M UTC'),"
+when="$when $(nproc) CPUs ($model), load average $load at the start,"
+when="$when $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 ratio="ratios: median of the per-round ratios [lowest, highest]"
 
-table "$raw" "ffma_mem_alloc/ffma_mem_free: million objects allocated and freed per second, median of $rounds interleaved rounds" \
+per_s="million objects allocated and freed per second"
+med="median of $rounds interleaved rounds"
+table "$raw" "ffma_mem_alloc/ffma_mem_free: $per_s, $med" \
 	-v subject=ffma_mem -v scale=1e-6 \
 	-v peers="ffma_mem mimalloc glibc jemalloc tcmalloc" \
 	-v ratios="mimalloc glibc jemalloc tcmalloc"
 echo
-table "$raw" "ffma_create/ffma_alloc/ffma_free (one handle per size): million objects per second, median of $rounds interleaved rounds" \
+table "$raw" "ffma_create/ffma_alloc/ffma_free (one handle per size): $per_s, $med" \
 	-v subject=ffma -v scale=1e-6 -v peers="ffma mimalloc glibc" \
 	-v ratios="mimalloc glibc jemalloc tcmalloc"
 echo
-table "$dir/ffma-mem.raw" "Resident MiB added (lower is better), median of 3 rounds, each run in a process of its own" \
+table "$dir/ffma-mem.raw" \
+	"Resident MiB added (lower is better), median of 3 rounds, each run in a process of its own" \
 	-v subject=ffma_mem -v vfmt=%.2f -v peers="ffma_mem mimalloc glibc" \
 	-v ratios="mimalloc glibc"

@@ -45,7 +45,8 @@ run_case() {	# SIZE PRODUCERS MODE
 		"$(mode_name "$3")" "$rate"
 }
 
-echo "note	Blocks per second, median of $rounds interleaved rounds of $blocks blocks (well-consume $opts);"
+echo "note	Blocks per second, median of $rounds interleaved rounds" \
+     "of $blocks blocks (well-consume $opts);"
 echo "note	read() 1: one block per call; read() N: 64 KiB per call;"
 echo "note	mmap/...: median of the per-round ratios [lowest, highest]."
 r=1

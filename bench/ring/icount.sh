@@ -23,7 +23,8 @@ irefs() {
 }
 
 # Records for bench/table.awk: one round, deterministic.
-echo "note	Instructions per item, producer and consumer together (valgrind, one thread; lower is better)."
+echo "note	Instructions per item, producer and consumer together" \
+     "(valgrind, one thread; lower is better)."
 for c in $cases; do
 	for p in $peers; do
 		a=$(irefs $small "$c" "$p")
