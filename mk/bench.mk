@@ -92,8 +92,8 @@ $(BENCH_OUT)/ffma_bench-tcmalloc: bench/ffma/bench.c $(FFMA_PC_FILE)
 # FFMA_BENCH_ROUNDS: rounds of each process (11); memory table: 3.
 FFMA_BENCH_ROUNDS ?= 11
 bench-ffma: $(FFMA_BENCHES)
-	bench/ffma/run.sh $(BENCH_OUT) $(FFMA_BENCH_ROUNDS) | \
-		tee $(BENCH_OUT)/ffma.rst
+	bench/ffma/run.sh $(BENCH_OUT) $(FFMA_BENCH_ROUNDS) \
+		> $(BENCH_OUT)/ffma.rst; rc=$$?; cat $(BENCH_OUT)/ffma.rst; exit $$rc
 
 bench-ffma-kernel:
 	@$(MAKE) -s --no-print-directory vm-run \

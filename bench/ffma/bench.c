@@ -574,6 +574,15 @@ static void find_glibc(void)
 		fprintf(stderr, "ffma_bench: glibc's own malloc not found\n");
 		exit(1);
 	}
+	/*
+	 * glibc's malloc initialises itself on its first call, unlocked, and
+	 * gives the calling thread the main arena without counting it as
+	 * attached: it expects that call before any thread exists. Here,
+	 * where malloc() is mimalloc's, the first call could come from 8
+	 * threads at once (ffma_bench -m in a fresh child), and glibc aborted
+	 * when they exited ("a->attached_threads > 0"). Make it here.
+	 */
+	glibc_free(glibc_malloc(1));
 #endif
 }
 
