@@ -2,8 +2,8 @@
 /*
  * bench.c - ffma_bench: ffma against the other allocators, in one process.
  *
- * Allocators, each called directly (no function pointer between the
- * workload and the call):
+ * Allocators, each inlined into its own copy of every workload and called
+ * by name (glibc alone through a pointer, see below):
  *   ffma_mem   ffma_mem_alloc()/ffma_mem_free(): the size classes
  *   ffma       ffma_alloc()/ffma_free() on a handle from ffma_create()
  *   mimalloc   mi_malloc()/mi_free()            (built with -DWITH_MIMALLOC)
