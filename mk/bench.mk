@@ -89,10 +89,12 @@ $(BENCH_OUT)/ffma_bench-tcmalloc: bench/ffma/bench.c $(FFMA_PC_FILE)
 	$(CC) $(FFMA_CFLAGS) -DPROCESS_MALLOC='"tcmalloc"' -o $@ $< \
 		$(FFMA_SHARED) -ltcmalloc_minimal
 
-# FFMA_BENCH_ROUNDS: rounds of each process (11); memory table: 3.
-FFMA_BENCH_ROUNDS ?= 11
+# FFMA_BENCH_PROCS processes of each binary (3), FFMA_BENCH_ROUNDS rounds
+# each (4), pooled; the memory table: 3 rounds, a process per run.
+FFMA_BENCH_ROUNDS ?= 4
+FFMA_BENCH_PROCS ?= 3
 bench-ffma: $(FFMA_BENCHES)
-	bench/ffma/run.sh $(BENCH_OUT) $(FFMA_BENCH_ROUNDS) \
+	bench/ffma/run.sh $(BENCH_OUT) $(FFMA_BENCH_ROUNDS) $(FFMA_BENCH_PROCS) \
 		> $(BENCH_OUT)/ffma.rst; rc=$$?; cat $(BENCH_OUT)/ffma.rst; exit $$rc
 
 bench-ffma-kernel:

@@ -9,12 +9,28 @@
 #   ffma_bench-jemalloc   jemalloc (it replaces malloc), with ffma beside
 #   ffma_bench-tcmalloc   tcmalloc, likewise
 #   ffma_bench -m         resident memory, each run in a fresh process
-# Usage: bench/ffma/run.sh DIR [ROUNDS]
+# Each binary runs PROCS times, in turn with the others, ROUNDS rounds a
+# process: an allocator's state can differ from one process to the next
+# (mimalloc's burst rate did, threefold, steady within each process), so
+# the rounds of all its processes are pooled (round P.R) and the
+# brackets show that spread too.
+# Usage: bench/ffma/run.sh DIR [ROUNDS [PROCS]]
 set -eu
 dir=$1
-rounds=${2:-11}
+rounds=${2:-4}
+procs=${3:-3}
 here=$(dirname "$0")
 raw=$dir/ffma.raw
+one=$dir/ffma.one
+
+# run P BINARY [ARGS]: process P of BINARY; its rounds become P.ROUND.
+run() {
+	p=$1
+	shift
+	"$@" -r "$rounds" > "$one"
+	awk -v p="$p" 'BEGIN { FS = OFS = "\t" }
+		$1 == "rec" { $3 = p "." $3 } { print }' "$one"
+}
 
 # table RAW CAPTION-LINE1 [OPTIONS]: the caption, then the table of RAW.
 table() {
@@ -35,11 +51,16 @@ model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 			printf 'row\t%s %s\nrow\t%s %s static\n' $w $s $w $s
 		done
 	done
-	"$dir/ffma_bench" -r "$rounds"
-	"$dir/ffma_bench-static" -r "$rounds" -s " static"
-	"$dir/ffma_bench-jemalloc" -r "$rounds"
-	"$dir/ffma_bench-tcmalloc" -r "$rounds"
+	p=1
+	while [ "$p" -le "$procs" ]; do
+		run "$p" "$dir/ffma_bench"
+		run "$p" "$dir/ffma_bench-static" -s " static"
+		run "$p" "$dir/ffma_bench-jemalloc"
+		run "$p" "$dir/ffma_bench-tcmalloc"
+		p=$((p + 1))
+	done
 } > "$raw"
+rm -f "$one"
 "$dir/ffma_bench" -m > "$dir/ffma-mem.raw"
 
 when="from \`\`make bench-ffma\`\` on $(date -u '+%Y-%m-%d %H:%M UTC'),"
@@ -48,7 +69,7 @@ when="$when $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 ratio="ratios: median of the per-round ratios [lowest, highest]"
 
 per_s="million objects allocated and freed per second"
-med="median of $rounds interleaved rounds"
+med="median of $procs processes x $rounds interleaved rounds"
 table "$raw" "ffma_mem_alloc/ffma_mem_free: $per_s, $med" \
 	-v subject=ffma_mem -v scale=1e-6 \
 	-v peers="ffma_mem mimalloc glibc jemalloc tcmalloc" \
