@@ -501,6 +501,21 @@ void ffma_adopt(struct ffma *ffma)
 }
 
 /**
+ * ffma_forget() - leave an allocator ownerless and untouched for good.
+ * @ffma: an allocator whose owner no longer exists and whose lists may be
+ *        half-updated: a thread other than the forking one, seen from a
+ *        fork() child.
+ *
+ * Nobody owns or adopts it afterwards: its objects stay valid, frees into
+ * it pile up on its remote stack, and its memory is not reused.
+ */
+void ffma_forget(struct ffma *ffma)
+{
+	/* The child is single-threaded here: nothing to pair with. */
+	well_store_relaxed(&ffma->self, 0);
+}
+
+/**
  * ffma_object_size() - bytes per object.
  * @ffma: the allocator.
  *

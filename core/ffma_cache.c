@@ -3,51 +3,81 @@
  * ffma_cache.c - where slices come from and where empty ones go.
  *
  * Each NUMA node (modulo FFMA_NODES) keeps up to FFMA_CACHE_SLICES empty
- * slices in a well ring of slice pointers: putting a slice reserves one
- * block from tx, writes the pointer and releases it into rx; getting one
- * reserves from rx, reads the pointer and releases the block into tx. The
- * ring's R1/A1 pairs hand the slice's memory (and its header, written by
- * the last owner) to the next owner. A full cache gives the slice back to
- * ffma_pages_free(); an empty one asks ffma_pages_alloc().
+ * slices in an array under a spinlock: the lock is held for a few loads
+ * and stores only, and its release/acquire pair hands the slice's memory
+ * (and its header, written by the last owner) to the next owner. A full
+ * cache gives the slice back to ffma_pages_free(); an empty one asks
+ * ffma_pages_alloc(). A lock rather than a lock-free ring so that fork()
+ * can take every cache in a consistent state (ffma_cache_lock_all()): a
+ * ring's reservation held by a thread that does not exist in the child
+ * would never be released there.
  *
  * Debug builds (FFMA_DEBUG) also remember every slice they got from the
  * environment, so that ffma_free() can tell a foreign pointer from one of
  * its own without touching memory it does not own.
  */
 #include "ffma_slice.h"
-#include "well.h"
 
-/* The cache's ring is set up on first use: 0 untouched, 1 being set up. */
-#define FFMA_CACHE_READY	2
-
+/**
+ * struct ffma_cache - empty slices kept by one node.
+ * @lock: 0 free, 1 held; a spinlock around a few loads and stores (no
+ *        call to the host is made while it is held).
+ * @count: slices in @slot; written under @lock, read anywhere.
+ * @slot: the slices, the most recently put last.
+ */
 struct ffma_cache {
-	struct well ring;
+	struct well_atomic lock;
+	struct well_atomic count;
 	struct ffma_slice *slot[FFMA_CACHE_SLICES];
-	struct well_atomic state;
 };
 
 static struct ffma_cache ffma_caches[FFMA_NODES];
 
-static struct well *ffma_cache_ring(struct ffma_cache *cache)
+static void ffma_cache_lock(struct ffma_cache *cache)
 {
-	size_t state;
+	size_t unlocked = 0;
 
-	/* A4: pairs with R4 below, in whichever thread set the ring up. */
-	if (WELL_LIKELY(well_load_acquire(&cache->state) == FFMA_CACHE_READY))
-		return &cache->ring;
-	state = 0;
-	if (well_cas_acq_rel(&cache->state, &state, 1)) {
-		well_params(sizeof(cache->slot[0]), FFMA_CACHE_SLICES,
-			    &cache->ring);
-		well_init(&cache->ring, cache->slot);
-		/* R4: pairs with A4 in threads that use the ring. */
-		well_store_release(&cache->state, FFMA_CACHE_READY);
-	} else {
-		/* A4: as above; the setter runs a few dozen instructions. */
-		while (well_load_acquire(&cache->state) != FFMA_CACHE_READY)
+	/* A1: pairs with R1 in ffma_cache_unlock() of the last holder. */
+	while (!well_cas_acq_rel(&cache->lock, &unlocked, 1)) {
+		while (well_load_relaxed(&cache->lock))
 			;
+		unlocked = 0;
 	}
-	return &cache->ring;
+}
+
+static void ffma_cache_unlock(struct ffma_cache *cache)
+{
+	/*
+	 * R1: pairs with A1 of the next holder: the slot array, and the
+	 * header a putter wrote into its slice, reach the next getter.
+	 */
+	well_store_release(&cache->lock, 0);
+}
+
+/**
+ * ffma_cache_lock_all() - hold every node's cache lock, for fork().
+ *
+ * The host's fork handler calls it before fork() so that no cache is in
+ * the middle of an update when the child's copy is taken, and
+ * ffma_cache_unlock_all() after fork() in the parent and the child.
+ */
+void ffma_cache_lock_all(void)
+{
+	int i;
+
+	for (i = 0; i < FFMA_NODES; i++)
+		ffma_cache_lock(&ffma_caches[i]);
+}
+
+/**
+ * ffma_cache_unlock_all() - let go of what ffma_cache_lock_all() took.
+ */
+void ffma_cache_unlock_all(void)
+{
+	int i;
+
+	for (i = FFMA_NODES - 1; i >= 0; i--)
+		ffma_cache_unlock(&ffma_caches[i]);
 }
 
 #ifdef FFMA_DEBUG
@@ -124,19 +154,19 @@ static inline void ffma_known_del(struct ffma_slice *slice)
 }
 #endif /* FFMA_DEBUG */
 
-/* Take one slice out of @ring, NULL when it is empty. */
-static struct ffma_slice *ffma_cache_take(struct well *ring)
+/* Take the most recently cached slice of @cache, NULL when it has none. */
+static struct ffma_slice *ffma_cache_take(struct ffma_cache *cache)
 {
-	struct ffma_slice *slice;
-	size_t pos;
+	struct ffma_slice *slice = NULL;
+	size_t n;
 
-	/* A1 (in well_reserve): pairs with R1 of the putter's release. */
-	if (!well_reserve(&ring->rx, &pos, 1))
-		return NULL;
-	slice = *WELL_DEREF(struct ffma_slice *, pos, 0, ring);
-	/* R1: our read of the block is done before putters reuse it. */
-	while (!well_release_multi(&ring->tx, 1, pos))
-		;
+	ffma_cache_lock(cache);
+	n = well_load_relaxed(&cache->count);
+	if (n) {
+		slice = cache->slot[--n];
+		well_store_relaxed(&cache->count, n);
+	}
+	ffma_cache_unlock(cache);
 	return slice;
 }
 
@@ -150,7 +180,7 @@ static struct ffma_slice *ffma_cache_take(struct well *ring)
 struct ffma_slice *ffma_slice_get(int node)
 {
 	struct ffma_cache *cache = &ffma_caches[(unsigned int)node % FFMA_NODES];
-	struct ffma_slice *slice = ffma_cache_take(ffma_cache_ring(cache));
+	struct ffma_slice *slice = ffma_cache_take(cache);
 
 	if (slice) {
 		slice->node = node;
@@ -174,19 +204,21 @@ void ffma_slice_put(struct ffma_slice *slice)
 {
 	struct ffma_cache *cache =
 		&ffma_caches[(unsigned int)slice->node % FFMA_NODES];
-	struct well *ring = ffma_cache_ring(cache);
-	size_t pos;
+	bool kept = false;
+	size_t n;
 
-	/* A1 (in well_reserve): pairs with R1 of the getter's release. */
-	if (!well_reserve(&ring->tx, &pos, 1)) {
+	ffma_cache_lock(cache);
+	n = well_load_relaxed(&cache->count);
+	if (n < FFMA_CACHE_SLICES) {
+		cache->slot[n] = slice;
+		well_store_relaxed(&cache->count, n + 1);
+		kept = true;
+	}
+	ffma_cache_unlock(cache);
+	if (!kept) {
 		ffma_known_del(slice);
 		ffma_pages_free(slice, FFMA_SLICE_SIZE);
-		return;
 	}
-	*WELL_DEREF(struct ffma_slice *, pos, 0, ring) = slice;
-	/* R1: the slice and its pointer reach the getter's A1. */
-	while (!well_release_multi(&ring->rx, 1, pos))
-		;
 }
 
 /**
@@ -199,8 +231,9 @@ size_t ffma_cached_slices(void)
 	size_t n = 0;
 	int i;
 
+	/* A snapshot: each count is read without its lock. */
 	for (i = 0; i < FFMA_NODES; i++)
-		n += well_peek(&ffma_cache_ring(&ffma_caches[i])->rx);
+		n += well_load_relaxed(&ffma_caches[i].count);
 	return n;
 }
 
@@ -216,7 +249,7 @@ void ffma_cache_drain(void)
 	int i;
 
 	for (i = 0; i < FFMA_NODES; i++) {
-		while ((slice = ffma_cache_take(ffma_cache_ring(&ffma_caches[i])))) {
+		while ((slice = ffma_cache_take(&ffma_caches[i]))) {
 			ffma_known_del(slice);
 			ffma_pages_free(slice, FFMA_SLICE_SIZE);
 		}

@@ -51,5 +51,8 @@ static inline struct ffma_slice *ffma_slice_of(const void *ptr)
 struct ffma_slice *ffma_slice_get(int node);
 void ffma_slice_put(struct ffma_slice *slice);
 bool ffma_slice_known(const struct ffma_slice *slice);
+void ffma_cache_lock_all(void);
+void ffma_cache_unlock_all(void);
+void ffma_forget(struct ffma *ffma);
 
 #endif /* FFMA_SLICE_H */

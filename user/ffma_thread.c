@@ -12,24 +12,53 @@
  * in turn, takes back what was freed into it and destroys the ones left
  * empty. The orphan lists are protected by a mutex: they are touched only
  * when threads start using a class or end.
+ *
+ * fork(): pthread_atfork() handlers (registered by user/port.c) take the
+ * mutex and every slice cache lock around the fork; the child forgets
+ * the allocators of the threads it does not have (ffma_fork_child()).
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include "ffma.h"
 #include "port.h"
+#include "ffma_slice.h"
+#include "ffma_thread.h"
 
 struct ffma_orphan {
 	struct ffma *ffma;
 	struct ffma_orphan *next;
 };
 
-static __thread struct ffma *ffma_tls[FFMA_MEM_CLASSES]
+/**
+ * struct ffma_thread - a thread's allocators, one per class.
+ * @a: the allocator of each class, NULL until the thread uses the class.
+ * @prev: previous thread on ffma_threads.
+ * @next: next thread on ffma_threads.
+ * @listed: whether the thread is on ffma_threads.
+ *
+ * Every thread that has an allocator is on ffma_threads, so that a fork()
+ * child can find the allocators of the threads it does not have.
+ */
+struct ffma_thread {
+	struct ffma *a[FFMA_MEM_CLASSES];
+	struct ffma_thread *prev;
+	struct ffma_thread *next;
+	bool listed;
+};
+
+static __thread struct ffma_thread ffma_me
 	__attribute__((tls_model("initial-exec")));
 static pthread_once_t ffma_once = PTHREAD_ONCE_INIT;
 static pthread_key_t ffma_key;
-static pthread_mutex_t ffma_orphans_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Protects the orphan lists and the thread list, and is held across a
+ * thread's first use of a class and across its exit, so that fork()
+ * (which takes it) never sees an allocator changing hands.
+ */
+static pthread_mutex_t ffma_threads_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ffma_orphan *ffma_orphans[FFMA_MEM_CLASSES];
+static struct ffma_thread *ffma_threads;
 
 static void ffma_orphan_put(unsigned int c, struct ffma *ffma)
 {
@@ -39,43 +68,30 @@ static void ffma_orphan_put(unsigned int c, struct ffma *ffma)
 	if (!o)
 		return;
 	o->ffma = ffma;
-	pthread_mutex_lock(&ffma_orphans_lock);
 	o->next = ffma_orphans[c];
 	ffma_orphans[c] = o;
-	pthread_mutex_unlock(&ffma_orphans_lock);
 }
 
 static struct ffma *ffma_orphan_take(unsigned int c)
 {
-	struct ffma_orphan *o;
+	struct ffma_orphan *o = ffma_orphans[c];
 	struct ffma *ffma;
 
-	pthread_mutex_lock(&ffma_orphans_lock);
-	o = ffma_orphans[c];
-	if (o)
-		ffma_orphans[c] = o->next;
-	pthread_mutex_unlock(&ffma_orphans_lock);
 	if (!o)
 		return NULL;
+	ffma_orphans[c] = o->next;
 	ffma = o->ffma;
 	free(o);
 	ffma_adopt(ffma);
 	return ffma;
 }
 
-/**
- * ffma_mem_reclaim() - take back what was freed into orphaned allocators.
- *
- * Adopts each orphan in turn, collects its remote frees, and destroys it
- * when it has no object left in use; the others stay orphans. Runs when a
- * thread ends; call it to return memory sooner.
- */
-void ffma_mem_reclaim(void)
+/* ffma_mem_reclaim() with ffma_threads_lock held. */
+static void ffma_reclaim_locked(void)
 {
 	struct ffma_orphan *o, **pp;
 	unsigned int c;
 
-	pthread_mutex_lock(&ffma_orphans_lock);
 	for (c = 0; c < FFMA_MEM_CLASSES; c++) {
 		pp = &ffma_orphans[c];
 		while ((o = *pp)) {
@@ -88,7 +104,33 @@ void ffma_mem_reclaim(void)
 			}
 		}
 	}
-	pthread_mutex_unlock(&ffma_orphans_lock);
+}
+
+/**
+ * ffma_mem_reclaim() - take back what was freed into orphaned allocators.
+ *
+ * Adopts each orphan in turn, collects its remote frees, and destroys it
+ * when it has no object left in use; the others stay orphans. Runs when a
+ * thread ends; call it to return memory sooner.
+ */
+void ffma_mem_reclaim(void)
+{
+	pthread_mutex_lock(&ffma_threads_lock);
+	ffma_reclaim_locked();
+	pthread_mutex_unlock(&ffma_threads_lock);
+}
+
+static void ffma_thread_unlist(struct ffma_thread *t)
+{
+	if (!t->listed)
+		return;
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		ffma_threads = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	t->listed = false;
 }
 
 static void ffma_thread_exit(void *unused)
@@ -96,16 +138,19 @@ static void ffma_thread_exit(void *unused)
 	unsigned int c;
 
 	(void)unused;
+	pthread_mutex_lock(&ffma_threads_lock);
 	for (c = 0; c < FFMA_MEM_CLASSES; c++) {
-		struct ffma *ffma = ffma_tls[c];
+		struct ffma *ffma = ffma_me.a[c];
 
 		if (!ffma)
 			continue;
-		ffma_tls[c] = NULL;
+		ffma_me.a[c] = NULL;
 		if (!ffma_disown(ffma))
 			ffma_orphan_put(c, ffma);
 	}
-	ffma_mem_reclaim();
+	ffma_thread_unlist(&ffma_me);
+	ffma_reclaim_locked();
+	pthread_mutex_unlock(&ffma_threads_lock);
 }
 
 static void ffma_key_create(void)
@@ -113,18 +158,78 @@ static void ffma_key_create(void)
 	pthread_key_create(&ffma_key, ffma_thread_exit);
 }
 
-static struct ffma *ffma_thread_init(unsigned int c)
+/**
+ * ffma_fork_prepare() - pthread_atfork() prepare handler.
+ *
+ * Takes ffma_threads_lock (no thread is between owners) and every slice
+ * cache lock (no cache is half-updated) for the fork.
+ */
+void ffma_fork_prepare(void)
 {
-	struct ffma *ffma;
+	pthread_mutex_lock(&ffma_threads_lock);
+	ffma_cache_lock_all();
+}
+
+/**
+ * ffma_fork_parent() - pthread_atfork() parent handler.
+ */
+void ffma_fork_parent(void)
+{
+	ffma_cache_unlock_all();
+	pthread_mutex_unlock(&ffma_threads_lock);
+}
+
+/**
+ * ffma_fork_child() - pthread_atfork() child handler.
+ *
+ * The child has only the forking thread. The allocators of the others
+ * may have been in the middle of an operation, so they are forgotten:
+ * their objects stay valid and may be freed, but no thread owns them
+ * (a new thread that happens to get a dead thread's token must not
+ * believe it owns them) and their memory is not reused. The orphans were
+ * consistent under the lock and stay orphans, to be adopted as usual.
+ */
+void ffma_fork_child(void)
+{
+	struct ffma_thread *t, *next;
+	unsigned int c;
+
+	ffma_cache_unlock_all();
+	for (t = ffma_threads; t; t = next) {
+		next = t->next;
+		if (t == &ffma_me)
+			continue;
+		for (c = 0; c < FFMA_MEM_CLASSES; c++)
+			if (t->a[c])
+				ffma_forget(t->a[c]);
+		ffma_thread_unlist(t);
+	}
+	/* The forking thread took it in ffma_fork_prepare(). */
+	pthread_mutex_unlock(&ffma_threads_lock);
+}
+
+static WELL_NOINLINE struct ffma *ffma_thread_init(unsigned int c)
+{
+	struct ffma *ffma = NULL;
 
 	pthread_once(&ffma_once, ffma_key_create);
 	/* Any non-NULL value makes the destructor run at thread exit. */
-	if (pthread_setspecific(ffma_key, ffma_tls))
+	if (pthread_setspecific(ffma_key, &ffma_me))
 		return NULL;
+	pthread_mutex_lock(&ffma_threads_lock);
+	if (!ffma_me.listed) {
+		ffma_me.prev = NULL;
+		ffma_me.next = ffma_threads;
+		if (ffma_threads)
+			ffma_threads->prev = &ffma_me;
+		ffma_threads = &ffma_me;
+		ffma_me.listed = true;
+	}
 	ffma = ffma_orphan_take(c);
 	if (!ffma)
 		ffma = ffma_create(FFMA_MEM_MIN << c);
-	ffma_tls[c] = ffma;
+	ffma_me.a[c] = ffma;
+	pthread_mutex_unlock(&ffma_threads_lock);
 	return ffma;
 }
 
@@ -147,7 +252,7 @@ void *ffma_mem_alloc(size_t size)
 		return NULL;
 	}
 	c = ffma_mem_class(size);
-	ffma = ffma_tls[c];
+	ffma = ffma_me.a[c];
 	if (WELL_UNLIKELY(!ffma)) {
 		ffma = ffma_thread_init(c);
 		if (!ffma) {

@@ -11,6 +11,7 @@
  * elsewhere when that node is short of memory.
  */
 #define _GNU_SOURCE 1
+#include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -22,8 +23,18 @@
 #include "ffma.h"
 #include "port.h"
 #include "port_stats.h"
+#include "ffma_thread.h"
 
 #define FFMA_MPOL_PREFERRED	1
+
+/*
+ * Every program that links this file (all that use ffma) gets the fork
+ * handlers of user/ffma_thread.c, the fixed-size API alone included.
+ */
+__attribute__((constructor)) static void ffma_fork_register(void)
+{
+	pthread_atfork(ffma_fork_prepare, ffma_fork_parent, ffma_fork_child);
+}
 
 /* -1 unknown, 0 never try MAP_HUGETLB, 1 try it. */
 static atomic_int ffma_use_hugetlb = -1;
