@@ -4,12 +4,26 @@
  *
  * The owner allocates from its current slice: the most recently freed
  * object first (a LIFO list linked through the first word of each free
- * object), then objects never used (a bump pointer). When the current
- * slice has neither, the owner takes back the objects other threads freed,
- * then moves on to a slice with free objects (the partial list), then to
+ * object), then objects never used (a bump pointer). Every FFMA_BUDGET
+ * allocations, and whenever the current slice has nothing left, the owner
+ * takes back the objects other threads freed (ffma_collect()), so remote
+ * frees are reused within a bounded number of its operations however
+ * well its fast path is fed. When the current slice is exhausted the
+ * owner moves on to a slice with free objects (the partial list), then to
  * an empty slice from the cache. Slices without free objects wait on the
  * full list; a slice that becomes empty, other than the current one, goes
  * back to the cache.
+ *
+ * A freer tells whether it owns the object from the slice header alone:
+ * the owner's token is copied into every slice it holds (@self), so the
+ * local free touches the object and the slice header and nothing else.
+ *
+ * Free-list links are stored encoded (ffma_link()): XORed with a random
+ * key of the allocator and with the address they are stored at, as SLUB's
+ * CONFIG_SLAB_FREELIST_HARDENED does. A stray write into a free object
+ * then decodes to an address outside the slice, which the owner checks
+ * before following it; a forged link needs the key. FFMA_NO_HARDEN turns
+ * both off (Documentation/ffma/design.rst has the measured cost).
  *
  * Orderings (Documentation/ffma/design.rst has the full table):
  *   R5  a thread freeing an object it does not own links it onto the
@@ -18,17 +32,23 @@
  *   A5  the owner takes the whole stack with a CAS (acquire) before it
  *       reads the links and hands the objects out again. R5 -> A5 orders
  *       the freer's accesses before the next user's.
- *   R6/A6  ffma_disown() stores @self = 0 with release; ffma_adopt() loads
- *       it with acquire, so the adopter sees the lists the old owner left.
+ *   R6/A6  ffma_disown() stores @self = 0 with release; ffma_adopt() takes
+ *       it with a CAS (acquire), so the adopter sees the lists the old
+ *       owner left, and only one adopter wins.
  */
 #include "ffma_slice.h"
 
-/*
- * Bump allocation stops at each boundary of this many bytes to take back
- * remote frees first: objects freed by other threads are reused while
- * still in cache, instead of the owner walking through fresh memory.
- */
-#define FFMA_SPAN	((uintptr_t)65536)
+/* Allocations between two looks at the remote stack, at most. */
+#define FFMA_BUDGET	256
+/* What debug and hardened checks report (ffma_report()). */
+#define FFMA_BAD_LIST	"ffma_alloc: free list corrupted (write after free?)"
+#define FFMA_BAD_REMOTE	\
+	"ffma_collect: remote free list corrupted (write after free?)"
+#define FFMA_FOREIGN	"ffma_free: pointer not from ffma"
+#define FFMA_FOREIGN_SIZE "ffma_usable_size: pointer not from ffma"
+
+/* @self of an allocator ffma_forget() left: no thread's token, not 0. */
+#define FFMA_FORGOTTEN	FFMA_NOBODY
 
 /**
  * struct ffma - an allocator of objects of one size.
@@ -36,15 +56,17 @@
  * @size: bytes per object, a multiple of FFMA_OBJECT_MIN.
  * @data_off: offset of the first object in a slice, page-aligned.
  * @count: objects per slice.
- * @cur: slice the owner allocates from, NULL before the first alloc.
+ * @key: random key of the free-list link encoding, copied into each slice.
+ * @cur: slice the owner allocates from; &ffma_no_slice before the first.
+ * @budget: allocations left before the next ffma_collect().
  * @partial: slices other than @cur with free objects.
  * @full: slices other than @cur without free objects.
- * @inuse: objects handed out and not yet freed back to the owner.
+ * @parked: objects in use in slices other than @cur.
  * @slices: slices the allocator holds.
  * @remote: stack of objects freed by other threads, linked through their
- *          first word.
+ *          first word (encoded as in the slices).
  *
- * The first line is read by every freer; the second is the owner's; the
+ * The first line is read by remote freers; the second is the owner's; the
  * third is written by other threads.
  */
 struct ffma {
@@ -52,11 +74,13 @@ struct ffma {
 	size_t size;
 	uint32_t data_off;
 	uint32_t count;
+	uintptr_t key;
 
-	WELL_LINE_ALIGNED struct ffma_slice *cur;
+	WELL_LINE_ALIGNED struct well_atomic cur;
+	size_t budget;
 	struct ffma_slice *partial;
 	struct ffma_slice *full;
-	struct well_atomic inuse;
+	struct well_atomic parked;
 	struct well_atomic slices;
 
 	WELL_LINE_ALIGNED struct well_atomic remote;
@@ -69,10 +93,49 @@ WELL_STATIC_ASSERT(sizeof(struct ffma_slice) <= 2 * WELL_LINE,
 WELL_STATIC_ASSERT(sizeof(void *) <= FFMA_OBJECT_MIN,
 		   "a free object holds the free-list link");
 
+/*
+ * The current slice of an allocator before its first allocation: nothing
+ * free, nothing to bump, so the first ffma_alloc() takes the slow path
+ * without a NULL test on the fast one. Never written.
+ */
+static struct ffma_slice ffma_no_slice;
+
+/* The owner of large blocks; its @self is 0, so no freer owns it. */
+struct ffma ffma_large_owner;
+
+static inline struct ffma_slice *ffma_cur(const struct ffma *ffma)
+{
+	/* Only the owner writes @cur; metric readers take a snapshot. */
+	return (struct ffma_slice *)well_load_relaxed(&ffma->cur);
+}
+
 static inline void ffma_add(struct well_atomic *counter, size_t delta)
 {
 	/* Only the owner writes the counters; readers take snapshots. */
 	well_store_relaxed(counter, well_load_relaxed(counter) + delta);
+}
+
+/*
+ * A free-list link as stored at @where: @next XOR the key XOR @where, so
+ * that the same link looks different in every object (hardened builds).
+ */
+static inline uintptr_t ffma_link(uintptr_t key, const void *where,
+				  const void *next)
+{
+#ifdef FFMA_NO_HARDEN
+	(void)key;
+	(void)where;
+	return (uintptr_t)next;
+#else
+	return (uintptr_t)next ^ key ^ (uintptr_t)where;
+#endif
+}
+
+/* The link stored at @where, decoded. */
+static inline char *ffma_next(uintptr_t key, const void *where)
+{
+	return (char *)ffma_link(key, where,
+				 (const void *)*(const uintptr_t *)where);
 }
 
 static void ffma_list_add(struct ffma_slice **head, struct ffma_slice *s)
@@ -137,19 +200,23 @@ struct ffma *ffma_create(size_t object_size)
 		return NULL;
 	ffma->size = size;
 	ffma->count = ffma_layout(size, &ffma->data_off);
-	ffma->cur = NULL;
+	/* Odd: any aligned value written over a link decodes misaligned. */
+	ffma->key = well_random() | 1;
+	well_store_relaxed(&ffma->cur, (uintptr_t)&ffma_no_slice);
+	ffma->budget = FFMA_BUDGET;
 	ffma->partial = NULL;
 	ffma->full = NULL;
-	well_store_relaxed(&ffma->inuse, 0);
+	well_store_relaxed(&ffma->parked, 0);
 	well_store_relaxed(&ffma->slices, 0);
 	well_store_relaxed(&ffma->remote, 0);
-	well_store_relaxed(&ffma->self, well_self());
+	well_store_relaxed(&ffma->self, well_self_claim());
 	return ffma;
 }
 
 static void ffma_slice_release(struct ffma *ffma, struct ffma_slice *s)
 {
 	s->owner = NULL;
+	well_store_relaxed(&s->self, FFMA_NOBODY);
 	ffma_add(&ffma->slices, -1);
 	ffma_slice_put(s);
 }
@@ -170,40 +237,56 @@ static void ffma_release_list(struct ffma *ffma, struct ffma_slice *s)
  */
 void ffma_destroy(struct ffma *ffma)
 {
+	struct ffma_slice *cur;
+
 	if (!ffma)
 		return;
-	if (ffma->cur)
-		ffma_slice_release(ffma, ffma->cur);
+	cur = ffma_cur(ffma);
+	if (cur != &ffma_no_slice)
+		ffma_slice_release(ffma, cur);
 	ffma_release_list(ffma, ffma->partial);
 	ffma_release_list(ffma, ffma->full);
 	ffma_pages_free(ffma, FFMA_PAGE_SIZE);
 }
 
 #ifdef FFMA_DEBUG
-static size_t ffma_index(struct ffma *ffma, struct ffma_slice *s,
-			 const void *ptr)
+static size_t ffma_index(const struct ffma_slice *s, const void *ptr,
+			 size_t data_off)
 {
-	return ((const char *)ptr - (const char *)s - ffma->data_off) /
-	       ffma->size;
+	return ((const char *)ptr - (const char *)s - data_off) /
+	       s->object_size;
 }
 
-/* Whether @ptr is the start of an object @s has handed out. */
-static bool ffma_is_object(struct ffma *ffma, struct ffma_slice *s,
-			   const void *ptr)
+/* Whether @ptr is the start of an object slot of @s below @limit. */
+static bool ffma_is_slot(const struct ffma_slice *s, const void *ptr,
+			 size_t data_off, const char *limit)
 {
-	const char *p = ptr, *data = (const char *)s + ffma->data_off;
+	const char *p = ptr, *data = (const char *)s + data_off;
 
-	return p >= data && p < s->bump && !((p - data) % ffma->size);
+	return p >= data && p < limit && !((p - data) % s->object_size);
+}
+
+/*
+ * Set (@set) or clear the in-use bit of object @idx atomically: remote
+ * freers clear bits while the owner sets and clears others in the same
+ * word. Return: the bit's old value.
+ */
+static bool ffma_bit_change(struct ffma_slice *s, size_t idx, bool set)
+{
+	struct well_atomic *w = &s->used[idx / FFMA_USED_BITS];
+	size_t bit = (size_t)1 << (idx % FFMA_USED_BITS);
+	size_t old = well_load_relaxed(w);
+
+	/* Debug bookkeeping only: the object itself is handed over by R5/A5. */
+	while (!well_cas_acq_rel(w, &old, set ? old | bit : old & ~bit))
+		;
+	return old & bit;
 }
 
 static bool ffma_bit(struct ffma_slice *s, size_t idx)
 {
-	return s->used[idx / 64] >> (idx % 64) & 1;
-}
-
-static void ffma_flip(struct ffma_slice *s, size_t idx)
-{
-	s->used[idx / 64] ^= (uint64_t)1 << (idx % 64);
+	return well_load_relaxed(&s->used[idx / FFMA_USED_BITS]) >>
+	       (idx % FFMA_USED_BITS) & 1;
 }
 
 /*
@@ -213,48 +296,68 @@ static void ffma_flip(struct ffma_slice *s, size_t idx)
 static bool ffma_check_alloc(struct ffma *ffma, struct ffma_slice *s,
 			     char *p)
 {
-	char *next = *(char **)p;
+	char *next = ffma_next(s->key, p);
 
-	if (ffma_bit(s, ffma_index(ffma, s, p)) ||
-	    (next && (!ffma_is_object(ffma, s, next) ||
-		      ffma_bit(s, ffma_index(ffma, s, next))))) {
-		ffma_report("ffma_alloc: free list corrupted (write after free?)",
-			    p);
+	if (ffma_bit(s, ffma_index(s, p, ffma->data_off)) ||
+	    (next && (!ffma_is_slot(s, next, ffma->data_off, s->bump) ||
+		      ffma_bit(s, ffma_index(s, next, ffma->data_off))))) {
+		ffma_report(FFMA_BAD_LIST, p);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * @ptr is being freed into @s, by the owner or another thread: it must be
+ * the start of an object in use. Its bit is cleared now, by whoever
+ * frees, so a second free from any thread is caught.
+ */
+static bool ffma_check_free(struct ffma_slice *s, const void *ptr,
+			    size_t data_off, const char *limit)
+{
+	if (!ffma_is_slot(s, ptr, data_off, limit)) {
+		ffma_report("ffma_free: not the start of an object", ptr);
+		return false;
+	}
+	if (!ffma_bit_change(s, ffma_index(s, ptr, data_off), false)) {
+		ffma_report("ffma_free: double free", ptr);
 		return false;
 	}
 	return true;
 }
 #endif
 
-/*
- * An object from @s, NULL when it has no free one or, with @span_stop,
- * when the bump pointer enters a new FFMA_SPAN: the caller then looks for
- * remote frees before it touches fresh memory.
- */
-static inline void *ffma_pop(struct ffma *ffma, struct ffma_slice *s,
-			     bool span_stop)
+/* An object from @s, NULL when it has none left. */
+static inline void *ffma_pop(struct ffma *ffma, struct ffma_slice *s)
 {
 	char *p = s->free;
 
 	if (p) {
+		char *next = ffma_next(s->key, p);
+
 #ifdef FFMA_DEBUG
 		if (!ffma_check_alloc(ffma, s, p))
 			return NULL;
 #endif
-		s->free = *(char **)p;
-	} else if (s->bump != s->end &&
-		   !(span_stop &&
-		     ((uintptr_t)s->bump & (FFMA_SPAN - 1)) < ffma->size)) {
+#ifndef FFMA_NO_HARDEN
+		/* A free list never leaves its slice. */
+		if (WELL_UNLIKELY(((uintptr_t)next ^ (uintptr_t)p) >>
+				  FFMA_SLICE_SHIFT && next)) {
+			ffma_report(FFMA_BAD_LIST, p);
+			return NULL;
+		}
+#endif
+		s->free = next;
+	} else if (s->bump != s->end) {
 		p = s->bump;
 		s->bump = p + ffma->size;
 	} else {
 		return NULL;
 	}
 #ifdef FFMA_DEBUG
-	ffma_flip(s, ffma_index(ffma, s, p));
+	ffma_bit_change(s, ffma_index(s, p, ffma->data_off), true);
 #endif
 	ffma_add(&s->inuse, 1);
-	ffma_add(&ffma->inuse, 1);
 	return p;
 }
 
@@ -273,77 +376,89 @@ static void ffma_slice_changed(struct ffma *ffma, struct ffma_slice *s,
 		ffma_slice_release(ffma, s);
 }
 
-#ifdef FFMA_DEBUG
-/* Whether @ptr may be freed into @s; reports and says no otherwise. */
-static bool ffma_check_free(struct ffma *ffma, struct ffma_slice *s,
-			    const void *ptr)
+/* A free by the owner into a slice that is not its current one. */
+static WELL_NOINLINE void ffma_free_parked(struct ffma *ffma,
+					   struct ffma_slice *s, size_t n)
 {
-	if (!ffma_is_object(ffma, s, ptr)) {
-		ffma_report("ffma_free: not the start of an object", ptr);
-		return false;
-	}
-	if (!ffma_bit(s, ffma_index(ffma, s, ptr))) {
-		ffma_report("ffma_free: double free", ptr);
-		return false;
-	}
-	ffma_flip(s, ffma_index(ffma, s, ptr));
-	return true;
+	ffma_add(&ffma->parked, -1);
+	if (n == 0 || n + 1 == ffma->count)
+		ffma_slice_changed(ffma, s, n);
 }
-#endif
 
-/* Free @ptr into @s; the caller owns @ffma. False when debug refused. */
-static inline bool ffma_free_local(struct ffma *ffma, struct ffma_slice *s,
-				   void *ptr)
+/* Free @ptr into @s; the caller owns @s (debug checks already done). */
+static inline void ffma_free_local(struct ffma_slice *s, void *ptr)
 {
 	size_t n;
 
-#ifdef FFMA_DEBUG
-	if (!ffma_check_free(ffma, s, ptr))
-		return false;
-#endif
-	*(char **)ptr = s->free;
+	*(uintptr_t *)ptr = ffma_link(s->key, ptr, s->free);
 	s->free = ptr;
 	n = well_load_relaxed(&s->inuse) - 1;
 	well_store_relaxed(&s->inuse, n);
-	ffma_add(&ffma->inuse, -1);
-	if (WELL_UNLIKELY(s != ffma->cur) &&
-	    (n == 0 || n + 1 == ffma->count))
-		ffma_slice_changed(ffma, s, n);
-	return true;
+	if (WELL_UNLIKELY(!s->is_cur))
+		ffma_free_parked(s->owner, s, n);
 }
+
+#ifdef FFMA_DEBUG
+/* Whether @p, a link off the remote stack, can be an object freed to us. */
+static bool ffma_check_remote(struct ffma *ffma, const char *p)
+{
+	struct ffma_slice *s = ffma_slice_of(p);
+
+	return ffma_slice_known(s) && s->owner == ffma &&
+	       ffma_is_slot(s, p, ffma->data_off, s->bump) &&
+	       !ffma_bit(s, ffma_index(s, p, ffma->data_off));
+}
+#endif
 
 /**
  * ffma_collect() - take back the objects other threads freed.
  * @ffma: an allocator the caller owns.
  *
- * ffma_alloc() does this by itself when its current slice runs out; call
- * it to bring the metrics up to date or to release emptied slices sooner.
+ * ffma_alloc() does this by itself every FFMA_BUDGET (256) allocations
+ * and when its current slice runs out; call it to bring the metrics up to
+ * date or to release emptied slices sooner.
  */
 void ffma_collect(struct ffma *ffma)
 {
 	size_t head = well_load_relaxed(&ffma->remote);
+	char *p;
 
 	if (!head)
 		return;
 	/* A5: pairs with R5 in ffma_free_remote(); only we empty the stack. */
 	while (!well_cas_acq_rel(&ffma->remote, &head, 0))
 		;
-	while (head) {
-		void *ptr = (void *)head;
+	p = (char *)head;
+	while (p) {
+		char *next = ffma_next(ffma->key, p);
 
-		head = *(size_t *)ptr;
-		if (!ffma_free_local(ffma, ffma_slice_of(ptr), ptr))
+#ifdef FFMA_DEBUG
+		if (next && !ffma_check_remote(ffma, next)) {
+			ffma_report(FFMA_BAD_REMOTE, p);
 			return;
+		}
+#endif
+#ifndef FFMA_NO_HARDEN
+		if (WELL_UNLIKELY((uintptr_t)next & (FFMA_OBJECT_MIN - 1))) {
+			ffma_report(FFMA_BAD_REMOTE, p);
+			return;
+		}
+#endif
+		ffma_free_local(ffma_slice_of(p), p);
+		p = next;
 	}
 }
 
 static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 {
 	s->owner = ffma;
+	well_store_relaxed(&s->self, well_load_relaxed(&ffma->self));
+	s->key = ffma->key;
 	s->object_size = ffma->size;
 	s->prev = NULL;
 	s->next = NULL;
 	s->free = NULL;
+	s->is_cur = false;
 	s->bump = (char *)s + ffma->data_off;
 	s->end = s->bump + (size_t)ffma->count * ffma->size;
 	well_store_relaxed(&s->inuse, 0);
@@ -351,8 +466,9 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	{
 		size_t i;
 
-		for (i = 0; i < (ffma->count + 63) / 64; i++)
-			s->used[i] = 0;
+		for (i = 0; i < (ffma->count + FFMA_USED_BITS - 1) /
+				FFMA_USED_BITS; i++)
+			well_store_relaxed(&s->used[i], 0);
 	}
 #endif
 	ffma_add(&ffma->slices, 1);
@@ -360,29 +476,36 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 
 static WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 {
-	struct ffma_slice *s = ffma->cur;
+	struct ffma_slice *s = ffma_cur(ffma);
 	void *p;
 
+	ffma->budget = FFMA_BUDGET;
 	ffma_collect(ffma);
-	if (s) {
-		p = ffma_pop(ffma, s, false);
-		if (p)
-			return p;
+	p = ffma_pop(ffma, s);
+	if (p)
+		return p;
+	if (s != &ffma_no_slice) {
+		/* Exhausted: every object of it is in use. */
+		s->is_cur = false;
+		ffma_add(&ffma->parked, well_load_relaxed(&s->inuse));
 		ffma_list_add(&ffma->full, s);
 	}
 	s = ffma->partial;
 	if (s) {
 		ffma_list_del(&ffma->partial, s);
+		ffma_add(&ffma->parked, -well_load_relaxed(&s->inuse));
 	} else {
 		s = ffma_slice_get(ffma_pages_node());
 		if (!s) {
-			ffma->cur = NULL;
+			well_store_relaxed(&ffma->cur,
+					   (uintptr_t)&ffma_no_slice);
 			return NULL;
 		}
 		ffma_slice_init(ffma, s);
 	}
-	ffma->cur = s;
-	return ffma_pop(ffma, s, false);
+	s->is_cur = true;
+	well_store_relaxed(&ffma->cur, (uintptr_t)s);
+	return ffma_pop(ffma, s);
 }
 
 /**
@@ -397,8 +520,8 @@ static WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
  */
 void *ffma_alloc(struct ffma *ffma)
 {
-	struct ffma_slice *s = ffma->cur;
-	void *p;
+	struct ffma_slice *s = ffma_cur(ffma);
+	char *p;
 
 #ifdef FFMA_DEBUG
 	if (well_load_relaxed(&ffma->self) != well_self()) {
@@ -406,13 +529,29 @@ void *ffma_alloc(struct ffma *ffma)
 			    ffma);
 		return NULL;
 	}
-#endif
-	if (WELL_LIKELY(s)) {
-		p = ffma_pop(ffma, s, true);
-		if (WELL_LIKELY(p))
-			return p;
-	}
 	return ffma_alloc_slow(ffma);
+#endif
+	if (WELL_UNLIKELY(!--ffma->budget))
+		return ffma_alloc_slow(ffma);
+	p = s->free;
+	if (p) {
+		char *next = ffma_next(s->key, p);
+
+#ifndef FFMA_NO_HARDEN
+		/* A free list never leaves its slice. */
+		if (WELL_UNLIKELY(((uintptr_t)next ^ (uintptr_t)p) >>
+				  FFMA_SLICE_SHIFT && next))
+			return ffma_alloc_slow(ffma);
+#endif
+		s->free = next;
+	} else if (WELL_LIKELY(s->bump != s->end)) {
+		p = s->bump;
+		s->bump = p + ffma->size;
+	} else {
+		return ffma_alloc_slow(ffma);
+	}
+	ffma_add(&s->inuse, 1);
+	return p;
 }
 
 static void ffma_free_remote(struct ffma *ffma, void *ptr)
@@ -420,17 +559,35 @@ static void ffma_free_remote(struct ffma *ffma, void *ptr)
 	size_t head = well_load_relaxed(&ffma->remote);
 
 	do {
-		*(size_t *)ptr = head;
+		*(uintptr_t *)ptr = ffma_link(ffma->key, ptr, (void *)head);
 		/* R5: pairs with A5 in ffma_collect(). */
 	} while (!well_cas_acq_rel(&ffma->remote, &head, (size_t)ptr));
 }
 
+/* A free by a thread that does not own the slice of @ptr. */
+static WELL_NOINLINE void ffma_free_other(struct ffma_slice *s, void *ptr)
+{
+	struct ffma *ffma = s->owner;
+
+	if (ffma == &ffma_large_owner) {
+		ffma_slice_unregister(s);
+		ffma_large_unmap(s, (size_t)(s->end - (char *)s));
+		return;
+	}
+#ifdef FFMA_DEBUG
+	if (!ffma_check_free(s, ptr, ffma->data_off, s->end))
+		return;
+#endif
+	ffma_free_remote(ffma, ptr);
+}
+
 #ifdef FFMA_DEBUG
 /* The owner of @s, or NULL (reported) when @ptr is no object of ours. */
-static struct ffma *ffma_check_slice(struct ffma_slice *s, const void *ptr)
+static struct ffma *ffma_check_slice(struct ffma_slice *s, const void *ptr,
+				     const char *what)
 {
 	if (!ffma_slice_known(s)) {
-		ffma_report("ffma_free: pointer not from ffma", ptr);
+		ffma_report(what, ptr);
 		return NULL;
 	}
 	if (!s->owner)
@@ -441,30 +598,49 @@ static struct ffma *ffma_check_slice(struct ffma_slice *s, const void *ptr)
 
 /**
  * ffma_free() - give an object back to its allocator.
- * @ptr: an object from ffma_alloc(), or NULL.
+ * @ptr: an object from ffma_alloc() or any ffma_mem_* call, or NULL.
  *
  * Any thread may call it. The owner puts the object first in line for reuse;
  * another thread pushes the object onto the owner's lock-free stack of
- * remote frees. Debug builds report double frees and foreign pointers.
+ * remote frees. Debug builds report double frees (from any thread) and
+ * foreign pointers.
  */
 void ffma_free(void *ptr)
 {
 	struct ffma_slice *s = ffma_slice_of(ptr);
-	struct ffma *ffma;
 
-	if (!ptr)
+	if (WELL_UNLIKELY(!ptr))
 		return;
 #ifdef FFMA_DEBUG
-	ffma = ffma_check_slice(s, ptr);
-	if (!ffma)
+	if (!ffma_check_slice(s, ptr, FFMA_FOREIGN))
 		return;
+	if (s->owner != &ffma_large_owner &&
+	    well_load_relaxed(&s->self) == well_self()) {
+		if (ffma_check_free(s, ptr, s->owner->data_off, s->bump))
+			ffma_free_local(s, ptr);
+		return;
+	}
 #else
-	ffma = s->owner;
+	if (WELL_LIKELY(well_load_relaxed(&s->self) == well_self())) {
+		ffma_free_local(s, ptr);
+		return;
+	}
 #endif
-	if (WELL_LIKELY(well_load_relaxed(&ffma->self) == well_self()))
-		ffma_free_local(ffma, s, ptr);
-	else
-		ffma_free_remote(ffma, ptr);
+	ffma_free_other(s, ptr);
+}
+
+/* Give every slice of @ffma the owner token @tok. */
+static void ffma_set_self(struct ffma *ffma, size_t tok)
+{
+	struct ffma_slice *s, *cur = ffma_cur(ffma);
+
+	/* Read by freers to tell the owner: a plain token, no data. */
+	if (cur != &ffma_no_slice)
+		well_store_relaxed(&cur->self, tok);
+	for (s = ffma->partial; s; s = s->next)
+		well_store_relaxed(&s->self, tok);
+	for (s = ffma->full; s; s = s->next)
+		well_store_relaxed(&s->self, tok);
 }
 
 /**
@@ -480,10 +656,11 @@ void ffma_free(void *ptr)
 bool ffma_disown(struct ffma *ffma)
 {
 	ffma_collect(ffma);
-	if (!well_load_relaxed(&ffma->inuse)) {
+	if (!ffma_objects_inuse(ffma)) {
 		ffma_destroy(ffma);
 		return true;
 	}
+	ffma_set_self(ffma, FFMA_NOBODY);
 	/* R6: pairs with A6 in ffma_adopt(). */
 	well_store_release(&ffma->self, 0);
 	return false;
@@ -491,13 +668,22 @@ bool ffma_disown(struct ffma *ffma)
 
 /**
  * ffma_adopt() - become the owner of an allocator left by ffma_disown().
- * @ffma: the allocator; the caller makes sure only it adopts it.
+ * @ffma: the allocator.
+ *
+ * Any number of threads may try at once: exactly one wins.
+ *
+ * Return: true when the caller now owns @ffma; false when it has an owner
+ * (another adopter won, or it was never disowned).
  */
-void ffma_adopt(struct ffma *ffma)
+bool ffma_adopt(struct ffma *ffma)
 {
-	/* A6: pairs with R6 in ffma_disown(). */
-	well_load_acquire(&ffma->self);
-	well_store_relaxed(&ffma->self, well_self());
+	size_t none = 0, tok = well_self_claim();
+
+	/* A6: pairs with R6 in ffma_disown(); one CAS from 0 succeeds. */
+	if (!well_cas_acq_rel(&ffma->self, &none, tok))
+		return false;
+	ffma_set_self(ffma, tok);
+	return true;
 }
 
 /**
@@ -506,13 +692,44 @@ void ffma_adopt(struct ffma *ffma)
  *        half-updated: a thread other than the forking one, seen from a
  *        fork() child.
  *
- * Nobody owns or adopts it afterwards: its objects stay valid, frees into
- * it pile up on its remote stack, and its memory is not reused.
+ * Nobody owns or adopts it afterwards (its token is never given to a
+ * thread again, and it is on no orphan list): its objects stay valid,
+ * frees into it pile up on its remote stack, and its memory is not
+ * reused. Its lists are not walked: they may be inconsistent.
  */
 void ffma_forget(struct ffma *ffma)
 {
 	/* The child is single-threaded here: nothing to pair with. */
-	well_store_relaxed(&ffma->self, 0);
+	well_store_relaxed(&ffma->self, FFMA_FORGOTTEN);
+}
+
+/**
+ * ffma_large_wrap() - make a mapping into a large block ffma_free() knows.
+ * @map: the mapping, aligned to FFMA_SLICE_SIZE.
+ * @len: its length, more than FFMA_PAGE_SIZE + @size.
+ * @size: bytes the caller asked for.
+ *
+ * The header takes the first page; ffma_free() of the block, from any
+ * thread, calls ffma_large_unmap(@map, @len).
+ *
+ * Return: the block, FFMA_PAGE_SIZE into @map.
+ */
+void *ffma_large_wrap(void *map, size_t len, size_t size)
+{
+	struct ffma_slice *s = map;
+
+	s->owner = &ffma_large_owner;
+	well_store_relaxed(&s->self, FFMA_NOBODY);
+	s->key = 0;
+	s->object_size = len - FFMA_PAGE_SIZE;
+	s->node = 0;
+	s->free = NULL;
+	s->bump = (char *)map + FFMA_PAGE_SIZE + size;
+	s->end = (char *)map + len;
+	well_store_relaxed(&s->inuse, 1);
+	s->is_cur = false;
+	ffma_slice_register(s);
+	return (char *)map + FFMA_PAGE_SIZE;
 }
 
 /**
@@ -553,13 +770,15 @@ size_t ffma_data_offset(const struct ffma *ffma)
  * @ffma: the allocator.
  *
  * Objects other threads freed count until the owner takes them back
- * (ffma_collect()).
+ * (ffma_collect()). Exact for the owner; another thread gets a snapshot
+ * that may be off while the owner switches slices.
  *
  * Return: a snapshot of the count.
  */
 size_t ffma_objects_inuse(const struct ffma *ffma)
 {
-	return well_load_relaxed(&ffma->inuse);
+	return well_load_relaxed(&ffma->parked) +
+	       well_load_relaxed(&ffma_cur(ffma)->inuse);
 }
 
 /**
@@ -594,5 +813,11 @@ size_t ffma_slice_objects_inuse(const void *ptr)
  */
 size_t ffma_usable_size(const void *ptr)
 {
-	return ffma_slice_of(ptr)->object_size;
+	struct ffma_slice *s = ffma_slice_of(ptr);
+
+#ifdef FFMA_DEBUG
+	if (!ffma_check_slice(s, ptr, FFMA_FOREIGN_SIZE))
+		return 0;
+#endif
+	return s->object_size;
 }

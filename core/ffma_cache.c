@@ -154,6 +154,26 @@ static inline void ffma_known_del(struct ffma_slice *slice)
 }
 #endif /* FFMA_DEBUG */
 
+/**
+ * ffma_slice_register() - tell debug builds that @slice is ffma's memory.
+ * @slice: memory the host gave for a slice or a large block.
+ *
+ * ffma_slice_get() does it for slices; a no-op without FFMA_DEBUG.
+ */
+void ffma_slice_register(struct ffma_slice *slice)
+{
+	ffma_known_add(slice);
+}
+
+/**
+ * ffma_slice_unregister() - forget what ffma_slice_register() recorded.
+ * @slice: memory about to go back to the host.
+ */
+void ffma_slice_unregister(struct ffma_slice *slice)
+{
+	ffma_known_del(slice);
+}
+
 /* Take the most recently cached slice of @cache, NULL when it has none. */
 static struct ffma_slice *ffma_cache_take(struct ffma_cache *cache)
 {

@@ -10,7 +10,7 @@
 
 /**
  * ffma_mem_alloc_zero() - ffma_mem_alloc() filled with zeroes.
- * @size: bytes wanted, up to FFMA_MEM_MAX.
+ * @size: bytes wanted.
  *
  * Return: as ffma_mem_alloc(); the first @size bytes are zero.
  */
@@ -26,13 +26,16 @@ void *ffma_mem_alloc_zero(size_t size)
 /**
  * ffma_mem_realloc() - resize memory of the size classes, keeping it.
  * @ptr: memory from ffma_mem_alloc(), or NULL (then this allocates).
- * @size: new size, up to FFMA_MEM_MAX; 0 frees @ptr and returns NULL.
+ * @size: new size; 0 frees @ptr and returns NULL.
  *
- * Stays in place when @size falls in the class of @ptr; otherwise copies
- * the smaller of the two sizes into memory of the new class and frees @ptr.
+ * Stays in place when @size falls in the class of @ptr (or, for a large
+ * block, when it shrinks by less than half); otherwise copies the smaller
+ * of the two sizes into memory of the new class and frees @ptr. Shrinking
+ * never fails: when no memory of the smaller class is to be had, @ptr
+ * stays as it is and is returned.
  *
- * Return: the memory, or NULL as ffma_mem_alloc() fails (user space sets
- * errno EINVAL above FFMA_MEM_MAX, ENOMEM without memory), @ptr untouched.
+ * Return: the memory, or NULL as ffma_mem_alloc() fails (ENOMEM in user
+ * space) when growing, @ptr untouched.
  */
 void *ffma_mem_realloc(void *ptr, size_t size)
 {
@@ -46,11 +49,12 @@ void *ffma_mem_realloc(void *ptr, size_t size)
 		return NULL;
 	}
 	old = ffma_usable_size(ptr);
-	if (size <= old && ffma_mem_class(size) == ffma_mem_class(old))
+	if (size <= old && (ffma_mem_class(size) == ffma_mem_class(old) ||
+			    (old > FFMA_MEM_MAX && size > old / 2)))
 		return ptr;
 	mem = ffma_mem_alloc(size);
 	if (!mem)
-		return NULL;
+		return size <= old ? ptr : NULL;
 	well_memcpy(mem, ptr, size < old ? size : old);
 	ffma_mem_free(ptr);
 	return mem;

@@ -18,6 +18,7 @@
 #ifdef __KERNEL__
 
 #include <linux/errno.h>
+#include <linux/random.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 
@@ -34,6 +35,28 @@
 static inline uintptr_t well_self(void)
 {
 	return (uintptr_t)raw_smp_processor_id() + 1;
+}
+
+/* well_self(), for a caller about to own something: the same here. */
+static inline uintptr_t well_self_claim(void)
+{
+	return well_self();
+}
+
+/* A random word, for ffma's free-list link encoding. */
+static inline uintptr_t well_random(void)
+{
+	return get_random_long();
+}
+
+/*
+ * Large blocks (ffma_mem_alloc() above FFMA_MEM_MAX) exist in user space
+ * only so far: the kernel's fallback (kvmalloc) is still to come.
+ */
+static inline void ffma_large_unmap(void *map, size_t len)
+{
+	(void)map;
+	(void)len;
 }
 
 static inline void well_memcpy(void *dst, const void *src, size_t n)
@@ -56,13 +79,33 @@ static inline void well_memset(void *dst, int c, size_t n)
 #define WELL_NOINLINE			__attribute__((__noinline__))
 
 /*
- * A nonzero token naming the running thread: its thread pointer. A thread
- * that starts after another ended may get the same token.
+ * A token naming the running thread: 0 until the thread claims one with
+ * well_self_claim() (user/port.c), then a number no other thread of the
+ * process ever gets, also across fork() and thread exit: a new thread
+ * never inherits what a dead one owned.
  */
+extern __thread uintptr_t well_token __attribute__((tls_model("initial-exec")));
+
 static inline uintptr_t well_self(void)
 {
-	return (uintptr_t)__builtin_thread_pointer();
+	return well_token;
 }
+
+uintptr_t well_self_claim_slow(void);
+
+/* well_self(), made nonzero first: for a caller about to own something. */
+static inline uintptr_t well_self_claim(void)
+{
+	uintptr_t tok = well_token;
+
+	return WELL_LIKELY(tok) ? tok : well_self_claim_slow();
+}
+
+/* A random word (getrandom), for ffma's free-list link encoding. */
+uintptr_t well_random(void);
+
+/* Unmap a large block's mapping (user/port.c). */
+void ffma_large_unmap(void *map, size_t len);
 
 /* The compiler's own: freestanding builds still link libc's or inline. */
 static inline void well_memcpy(void *dst, const void *src, size_t n)
@@ -104,7 +147,7 @@ void ffma_pages_free(void *addr, size_t size);
 int ffma_pages_node(void);
 
 /**
- * ffma_report() - report a misuse found by a debug build (FFMA_DEBUG).
+ * ffma_report() - report a misuse or a corrupted free list.
  * @what: what is wrong, one line.
  * @ptr: the pointer concerned.
  *

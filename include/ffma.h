@@ -11,8 +11,9 @@
  * An allocator has one owner: the thread (user space) or CPU (kernel) that
  * created or adopted it. Only the owner calls ffma_alloc(); any thread may
  * call ffma_free(). Frees from other threads go onto a lock-free stack
- * that the owner takes back when its current slice runs out. Slices that
- * become empty go to a bounded per-node cache shared by all allocators.
+ * that the owner takes back at least every 256 allocations and whenever
+ * its current slice runs out. Slices that become empty go to a bounded
+ * per-node cache shared by all allocators.
  *
  * Documentation/ffma/design.rst describes the layout and the orderings.
  */
@@ -52,7 +53,7 @@ void *ffma_alloc(struct ffma *ffma);
 void ffma_free(void *ptr);
 void ffma_collect(struct ffma *ffma);
 bool ffma_disown(struct ffma *ffma);
-void ffma_adopt(struct ffma *ffma);
+bool ffma_adopt(struct ffma *ffma);
 
 size_t ffma_object_size(const struct ffma *ffma);
 size_t ffma_objects_per_slice(const struct ffma *ffma);
@@ -67,7 +68,9 @@ void ffma_cache_drain(void);
 /*
  * Size classes: powers of two from FFMA_MEM_MIN to FFMA_MEM_MAX, one
  * allocator per class and thread (user space) or CPU (kernel). Larger
- * sizes fail: NULL, with errno EINVAL in user space.
+ * sizes are large blocks, each a mapping of its own in user space (freed
+ * by ffma_mem_free() or ffma_free() like the others); the kernel fails
+ * them for now.
  */
 #define FFMA_MEM_MIN		((size_t)16)
 #define FFMA_MEM_MAX		((size_t)65536)
@@ -75,9 +78,10 @@ void ffma_cache_drain(void);
 
 /**
  * ffma_mem_class() - the size class ffma_mem_alloc() serves @size from.
- * @size: bytes, at most FFMA_MEM_MAX.
+ * @size: bytes.
  *
- * Return: 0 up to 16 bytes, then one more per power of two: 12 for 64 KiB.
+ * Return: 0 up to 16 bytes, then one more per power of two: 12 for 64 KiB,
+ * more for large blocks (above FFMA_MEM_MAX).
  */
 static inline unsigned int ffma_mem_class(size_t size)
 {

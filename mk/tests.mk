@@ -46,7 +46,7 @@ TEST_LIB_HDRS	:= $(wildcard selftests/lib/*.h selftests/scenarios/*.h)
 HOST_TESTS	:= $(filter-out ffma_debug, $(basename $(notdir \
 		   $(wildcard selftests/host/*.c selftests/scenarios/*.c))))
 HOST_TSAN	:= well_release well_return well_stress ffma_xthread \
-		   ffma_thread_exit
+		   ffma_thread_exit ffma_remote ffma_adopt
 
 define host_test_rules
 $(OUT)/$(1)/test/%: selftests/host/%.c $(OUT)/$(1)/libwell.a $(TEST_LIB_HDRS) \

@@ -235,11 +235,11 @@ static WELL_NOINLINE struct ffma *ffma_thread_init(unsigned int c)
 
 /**
  * ffma_mem_alloc() - memory from the calling thread's allocator of a class.
- * @size: bytes wanted, up to FFMA_MEM_MAX; 0 gets the smallest class.
+ * @size: bytes wanted; 0 gets the smallest class. Above FFMA_MEM_MAX a
+ *        large block: a mapping of its own, given back when freed.
  *
  * Return: memory aligned to its class size (at most a page), or NULL with
- * errno EINVAL for a size above FFMA_MEM_MAX, ENOMEM when no memory is to
- * be had.
+ * errno ENOMEM when no memory is to be had.
  */
 void *ffma_mem_alloc(size_t size)
 {
@@ -248,8 +248,10 @@ void *ffma_mem_alloc(size_t size)
 	void *ptr;
 
 	if (WELL_UNLIKELY(size > FFMA_MEM_MAX)) {
-		errno = EINVAL;
-		return NULL;
+		ptr = ffma_large_map(size);
+		if (!ptr)
+			errno = ENOMEM;
+		return ptr;
 	}
 	c = ffma_mem_class(size);
 	ffma = ffma_me.a[c];

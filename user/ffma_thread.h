@@ -6,8 +6,11 @@
 #ifndef WELL_FFMA_THREAD_H
 #define WELL_FFMA_THREAD_H
 
+#include <stddef.h>
+
 void ffma_fork_prepare(void);
 void ffma_fork_parent(void);
 void ffma_fork_child(void);
+void *ffma_large_map(size_t size);
 
 #endif /* WELL_FFMA_THREAD_H */

@@ -17,15 +17,95 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "ffma.h"
 #include "port.h"
 #include "port_stats.h"
+#include "ffma_slice.h"
 #include "ffma_thread.h"
 
 #define FFMA_MPOL_PREFERRED	1
+
+__thread uintptr_t well_token __attribute__((tls_model("initial-exec")));
+/* The last token handed out; tokens are never reused. */
+static atomic_size_t well_tokens;
+
+/**
+ * well_self_claim_slow() - give the calling thread its token.
+ *
+ * Return: the token, nonzero and unique in the process for good.
+ */
+uintptr_t well_self_claim_slow(void)
+{
+	/* Only uniqueness matters: the token guards no data. */
+	well_token = atomic_fetch_add_explicit(&well_tokens, 1,
+					       memory_order_relaxed) + 1;
+	return well_token;
+}
+
+/**
+ * well_random() - a random word.
+ *
+ * Return: from getrandom(), or from the clock and an address when the
+ * kernel cannot give one.
+ */
+uintptr_t well_random(void)
+{
+	uintptr_t r;
+	struct timespec ts;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == sizeof(r))
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	r = (uintptr_t)&r ^ (uintptr_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull;
+	return r ^ r >> 29;
+}
+
+/**
+ * ffma_large_map() - map a large block for ffma_mem_alloc().
+ * @size: bytes wanted, more than FFMA_MEM_MAX.
+ *
+ * The mapping is aligned to FFMA_SLICE_SIZE, so that ffma_free() finds
+ * its header as it finds a slice's.
+ *
+ * Return: the block, or NULL when mmap fails or @size is absurd.
+ */
+void *ffma_large_map(size_t size)
+{
+	const int prot = PROT_READ | PROT_WRITE;
+	const int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	size_t len, head;
+	char *raw, *map;
+
+	if (size > ((size_t)1 << 46))
+		return NULL;
+	len = (FFMA_PAGE_SIZE + size + FFMA_PAGE_SIZE - 1) &
+	      ~(FFMA_PAGE_SIZE - 1);
+	raw = mmap(NULL, len + FFMA_SLICE_SIZE, prot, flags, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	map = (char *)(((uintptr_t)raw + FFMA_SLICE_SIZE - 1) &
+		       ~(FFMA_SLICE_SIZE - 1));
+	head = map - raw;
+	if (head)
+		munmap(raw, head);
+	munmap(map + len, FFMA_SLICE_SIZE - head);
+	return ffma_large_wrap(map, len, size);
+}
+
+/**
+ * ffma_large_unmap() - unmap a large block, for ffma_free().
+ * @map: the block's mapping.
+ * @len: its length.
+ */
+void ffma_large_unmap(void *map, size_t len)
+{
+	munmap(map, len);
+}
 
 /*
  * Every program that links this file (all that use ffma) gets the fork

@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -132,6 +133,63 @@ static void do_double_free_from_other_thread(void)
 	ffma_collect(a);
 }
 
+static void *free_once(void *p)
+{
+	ffma_free(p);
+	return NULL;
+}
+
+/* Freed by another thread, then by the owner before it collects. */
+static void do_double_free_remote_then_owner(void)
+{
+	struct ffma *a = ffma_create(64);
+	void *p = ffma_alloc(a);
+	pthread_t t;
+
+	pthread_create(&t, NULL, free_once, p);
+	pthread_join(t, NULL);
+	ffma_free(p);
+}
+
+static void *free_pair(void *arg)
+{
+	void **pq = arg;
+
+	ffma_free(pq[0]);
+	ffma_free(pq[1]);
+	return NULL;
+}
+
+/* A write after free into an object waiting on the remote stack. */
+static void do_write_after_remote_free(void)
+{
+	struct ffma *a = ffma_create(64);
+	void *pq[2] = { ffma_alloc(a), ffma_alloc(a) };
+	pthread_t t;
+
+	pthread_create(&t, NULL, free_pair, pq);
+	pthread_join(t, NULL);
+	/* pq[1] heads the stack; its link now points nowhere. */
+	*(uintptr_t *)pq[1] = 0x5a5a5a5a5a5a5a50ull;
+	ffma_collect(a);
+}
+
+static void do_usable_size_foreign(void)
+{
+	void *p = malloc(64);
+
+	ffma_mem_alloc(64);
+	ffma_usable_size(p);
+}
+
+static void do_realloc_foreign(void)
+{
+	void *p = malloc(64);
+
+	ffma_mem_alloc(64);
+	ffma_mem_realloc(p, 200);
+}
+
 static void *alloc_not_owner(void *a)
 {
 	return ffma_alloc(a);
@@ -177,6 +235,30 @@ TEST(double_free_from_other_thread)
 {
 	expect_report(_metadata, do_double_free_from_other_thread,
 		      "ffma_free: double free");
+}
+
+TEST(double_free_remote_then_owner)
+{
+	expect_report(_metadata, do_double_free_remote_then_owner,
+		      "ffma_free: double free");
+}
+
+TEST(write_after_remote_free)
+{
+	expect_report(_metadata, do_write_after_remote_free,
+		      "ffma_collect: remote free list corrupted");
+}
+
+TEST(usable_size_of_foreign_pointer)
+{
+	expect_report(_metadata, do_usable_size_foreign,
+		      "ffma_usable_size: pointer not from ffma");
+}
+
+TEST(realloc_of_foreign_pointer)
+{
+	expect_report(_metadata, do_realloc_foreign,
+		      "ffma_usable_size: pointer not from ffma");
 }
 
 TEST(foreign_heap_pointer)
