@@ -38,8 +38,6 @@
  */
 #include "ffma_slice.h"
 
-/* Allocations between two looks at the remote stack, at most. */
-#define FFMA_BUDGET	256
 /* What debug and hardened checks report (ffma_report()). */
 #define FFMA_BAD_LIST	"ffma_alloc: free list corrupted (write after free?)"
 #define FFMA_BAD_REMOTE	\
@@ -49,42 +47,6 @@
 
 /* @self of an allocator ffma_forget() left: no thread's token, not 0. */
 #define FFMA_FORGOTTEN	FFMA_NOBODY
-
-/**
- * struct ffma - an allocator of objects of one size.
- * @self: owner token (well_self() of the owner), 0 while disowned.
- * @size: bytes per object, a multiple of FFMA_OBJECT_MIN.
- * @data_off: offset of the first object in a slice, page-aligned.
- * @count: objects per slice.
- * @key: random key of the free-list link encoding, copied into each slice.
- * @cur: slice the owner allocates from; &ffma_no_slice before the first.
- * @budget: allocations left before the next ffma_collect().
- * @partial: slices other than @cur with free objects.
- * @full: slices other than @cur without free objects.
- * @parked: objects in use in slices other than @cur.
- * @slices: slices the allocator holds.
- * @remote: stack of objects freed by other threads, linked through their
- *          first word (encoded as in the slices).
- *
- * The first line is read by remote freers; the second is the owner's; the
- * third is written by other threads.
- */
-struct ffma {
-	struct well_atomic self;
-	size_t size;
-	uint32_t data_off;
-	uint32_t count;
-	uintptr_t key;
-
-	WELL_LINE_ALIGNED struct well_atomic cur;
-	size_t budget;
-	struct ffma_slice *partial;
-	struct ffma_slice *full;
-	struct well_atomic parked;
-	struct well_atomic slices;
-
-	WELL_LINE_ALIGNED struct well_atomic remote;
-};
 
 WELL_STATIC_ASSERT(sizeof(struct ffma) <= FFMA_PAGE_SIZE,
 		   "an allocator fits in one page");
@@ -98,44 +60,15 @@ WELL_STATIC_ASSERT(sizeof(void *) <= FFMA_OBJECT_MIN,
  * free, nothing to bump, so the first ffma_alloc() takes the slow path
  * without a NULL test on the fast one. Never written.
  */
-static struct ffma_slice ffma_no_slice;
+struct ffma_slice ffma_no_slice;
 
 /* The owner of large blocks; its @self is 0, so no freer owns it. */
 struct ffma ffma_large_owner;
-
-static inline struct ffma_slice *ffma_cur(const struct ffma *ffma)
-{
-	/* Only the owner writes @cur; metric readers take a snapshot. */
-	return (struct ffma_slice *)well_load_relaxed(&ffma->cur);
-}
 
 static inline void ffma_add(struct well_atomic *counter, size_t delta)
 {
 	/* Only the owner writes the counters; readers take snapshots. */
 	well_store_relaxed(counter, well_load_relaxed(counter) + delta);
-}
-
-/*
- * A free-list link as stored at @where: @next XOR the key XOR @where, so
- * that the same link looks different in every object (hardened builds).
- */
-static inline uintptr_t ffma_link(uintptr_t key, const void *where,
-				  const void *next)
-{
-#ifdef FFMA_NO_HARDEN
-	(void)key;
-	(void)where;
-	return (uintptr_t)next;
-#else
-	return (uintptr_t)next ^ key ^ (uintptr_t)where;
-#endif
-}
-
-/* The link stored at @where, decoded. */
-static inline char *ffma_next(uintptr_t key, const void *where)
-{
-	return (char *)ffma_link(key, where,
-				 (const void *)*(const uintptr_t *)where);
 }
 
 static void ffma_list_add(struct ffma_slice **head, struct ffma_slice *s)
@@ -377,7 +310,7 @@ static void ffma_slice_changed(struct ffma *ffma, struct ffma_slice *s,
 }
 
 /* A free by the owner into a slice that is not its current one. */
-static WELL_NOINLINE void ffma_free_parked(struct ffma *ffma,
+WELL_NOINLINE void ffma_free_parked(struct ffma *ffma,
 					   struct ffma_slice *s, size_t n)
 {
 	ffma_add(&ffma->parked, -1);
@@ -459,6 +392,7 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	s->next = NULL;
 	s->free = NULL;
 	s->is_cur = false;
+	s->huge = false;
 	s->bump = (char *)s + ffma->data_off;
 	s->end = s->bump + (size_t)ffma->count * ffma->size;
 	well_store_relaxed(&s->inuse, 0);
@@ -474,13 +408,20 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	ffma_add(&ffma->slices, 1);
 }
 
-static WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
+/* ffma_alloc() when the fast path cannot: see ffma_alloc_inline(). */
+WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 {
 	struct ffma_slice *s = ffma_cur(ffma);
 	void *p;
 
 	ffma->budget = FFMA_BUDGET;
 	ffma_collect(ffma);
+	/* Huge pages only for a slice half handed out at least once. */
+	if (WELL_UNLIKELY(!s->huge && s->bump - (char *)s >
+			  (ptrdiff_t)(FFMA_SLICE_SIZE / 2))) {
+		s->huge = true;
+		ffma_pages_hugepage(s, FFMA_SLICE_SIZE);
+	}
 	p = ffma_pop(ffma, s);
 	if (p)
 		return p;
@@ -520,9 +461,6 @@ static WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
  */
 void *ffma_alloc(struct ffma *ffma)
 {
-	struct ffma_slice *s = ffma_cur(ffma);
-	char *p;
-
 #ifdef FFMA_DEBUG
 	if (well_load_relaxed(&ffma->self) != well_self()) {
 		ffma_report("allocation by a thread that does not own the allocator",
@@ -530,28 +468,9 @@ void *ffma_alloc(struct ffma *ffma)
 		return NULL;
 	}
 	return ffma_alloc_slow(ffma);
+#else
+	return ffma_alloc_inline(ffma);
 #endif
-	if (WELL_UNLIKELY(!--ffma->budget))
-		return ffma_alloc_slow(ffma);
-	p = s->free;
-	if (p) {
-		char *next = ffma_next(s->key, p);
-
-#ifndef FFMA_NO_HARDEN
-		/* A free list never leaves its slice. */
-		if (WELL_UNLIKELY(((uintptr_t)next ^ (uintptr_t)p) >>
-				  FFMA_SLICE_SHIFT && next))
-			return ffma_alloc_slow(ffma);
-#endif
-		s->free = next;
-	} else if (WELL_LIKELY(s->bump != s->end)) {
-		p = s->bump;
-		s->bump = p + ffma->size;
-	} else {
-		return ffma_alloc_slow(ffma);
-	}
-	ffma_add(&s->inuse, 1);
-	return p;
 }
 
 static void ffma_free_remote(struct ffma *ffma, void *ptr)
@@ -565,7 +484,7 @@ static void ffma_free_remote(struct ffma *ffma, void *ptr)
 }
 
 /* A free by a thread that does not own the slice of @ptr. */
-static WELL_NOINLINE void ffma_free_other(struct ffma_slice *s, void *ptr)
+WELL_NOINLINE void ffma_free_other(struct ffma_slice *s, void *ptr)
 {
 	struct ffma *ffma = s->owner;
 
@@ -607,11 +526,11 @@ static struct ffma *ffma_check_slice(struct ffma_slice *s, const void *ptr,
  */
 void ffma_free(void *ptr)
 {
+#ifdef FFMA_DEBUG
 	struct ffma_slice *s = ffma_slice_of(ptr);
 
 	if (WELL_UNLIKELY(!ptr))
 		return;
-#ifdef FFMA_DEBUG
 	if (!ffma_check_slice(s, ptr, FFMA_FOREIGN))
 		return;
 	if (s->owner != &ffma_large_owner &&
@@ -620,13 +539,10 @@ void ffma_free(void *ptr)
 			ffma_free_local(s, ptr);
 		return;
 	}
-#else
-	if (WELL_LIKELY(well_load_relaxed(&s->self) == well_self())) {
-		ffma_free_local(s, ptr);
-		return;
-	}
-#endif
 	ffma_free_other(s, ptr);
+#else
+	ffma_free_inline(ptr);
+#endif
 }
 
 /* Give every slice of @ffma the owner token @tok. */
@@ -728,6 +644,7 @@ void *ffma_large_wrap(void *map, size_t len, size_t size)
 	s->end = (char *)map + len;
 	well_store_relaxed(&s->inuse, 1);
 	s->is_cur = false;
+	s->huge = false;
 	ffma_slice_register(s);
 	return (char *)map + FFMA_PAGE_SIZE;
 }

@@ -2,15 +2,24 @@
 /*
  * ffma_cache.c - where slices come from and where empty ones go.
  *
- * Each NUMA node (modulo FFMA_NODES) keeps up to FFMA_CACHE_SLICES empty
- * slices in an array under a spinlock: the lock is held for a few loads
- * and stores only, and its release/acquire pair hands the slice's memory
- * (and its header, written by the last owner) to the next owner. A full
- * cache gives the slice back to ffma_pages_free(); an empty one asks
- * ffma_pages_alloc(). A lock rather than a lock-free ring so that fork()
- * can take every cache in a consistent state (ffma_cache_lock_all()): a
- * ring's reservation held by a thread that does not exist in the child
- * would never be released there.
+ * Each NUMA node (modulo FFMA_NODES) keeps empty slices in an array under
+ * a spinlock: the lock is held for a few loads and stores only (no call
+ * to the host), and its release/acquire pair hands the slice's memory
+ * (and its header, written by the last owner) to the next owner. A lock
+ * rather than a lock-free ring so that fork() can take every cache in a
+ * consistent state (ffma_cache_lock_all()): a ring's reservation held by
+ * a thread that does not exist in the child would never be released.
+ *
+ * How many slices a cache keeps follows use: up to the most slices the
+ * node had out at once since the cache last went idle (at least
+ * FFMA_CACHE_SLICES, at most FFMA_CACHE_MAX), so a program that
+ * allocates and frees 64 slices' worth in a loop gets them back from the
+ * cache every round instead of mapping them anew. Memory is given back
+ * after idling: a slice that sat in the cache for FFMA_PURGE_MS is purged
+ * (ffma_pages_purge(): its pages go back to the system, the mapping
+ * stays), and once nothing was taken for FFMA_DECAY_MS the cache shrinks
+ * back to FFMA_CACHE_SLICES and forgets its peak. Both are checked on
+ * each cache operation and done at once by ffma_cache_trim().
  *
  * Debug builds (FFMA_DEBUG) also remember every slice they got from the
  * environment, so that ffma_free() can tell a foreign pointer from one of
@@ -18,17 +27,35 @@
  */
 #include "ffma_slice.h"
 
+/* Milliseconds a cached slice keeps its pages. */
+#define FFMA_PURGE_MS	50
+/* Milliseconds without a take before the cache shrinks to its floor. */
+#define FFMA_DECAY_MS	1000
+/* Slices one trim step purges outside the lock, at most. */
+#define FFMA_PURGE_BATCH	16
+
 /**
  * struct ffma_cache - empty slices kept by one node.
  * @lock: 0 free, 1 held; a spinlock around a few loads and stores (no
  *        call to the host is made while it is held).
  * @count: slices in @slot; written under @lock, read anywhere.
+ * @out: slices of this node held by allocators (taken and not put back).
+ * @peak: most slices out at once since the cache last went idle.
+ * @busy: ffma_now_ms() of the last take.
+ * @checked: ffma_now_ms() of the last look for slices to purge.
  * @slot: the slices, the most recently put last.
+ * @since: ffma_now_ms() when each slot's slice was put (odd); 0 once
+ *         purged.
  */
 struct ffma_cache {
 	struct well_atomic lock;
 	struct well_atomic count;
-	struct ffma_slice *slot[FFMA_CACHE_SLICES];
+	size_t out;
+	size_t peak;
+	uint64_t busy;
+	uint64_t checked;
+	struct ffma_slice *slot[FFMA_CACHE_MAX];
+	uint64_t since[FFMA_CACHE_MAX];
 };
 
 static struct ffma_cache ffma_caches[FFMA_NODES];
@@ -175,7 +202,8 @@ void ffma_slice_unregister(struct ffma_slice *slice)
 }
 
 /* Take the most recently cached slice of @cache, NULL when it has none. */
-static struct ffma_slice *ffma_cache_take(struct ffma_cache *cache)
+static struct ffma_slice *ffma_cache_take(struct ffma_cache *cache,
+					  uint64_t now)
 {
 	struct ffma_slice *slice = NULL;
 	size_t n;
@@ -186,8 +214,75 @@ static struct ffma_slice *ffma_cache_take(struct ffma_cache *cache)
 		slice = cache->slot[--n];
 		well_store_relaxed(&cache->count, n);
 	}
+	/* Counted even when the caller maps a fresh one. */
+	if (++cache->out > cache->peak)
+		cache->peak = cache->out;
+	cache->busy = now;
 	ffma_cache_unlock(cache);
 	return slice;
+}
+
+/*
+ * Give back what idling earned, of at most FFMA_PURGE_BATCH slices: those
+ * above the floor after FFMA_DECAY_MS without a take are unmapped (@all:
+ * at once), those cached FFMA_PURGE_MS ago (@all: any) are purged. Purged
+ * and unmapped outside the lock; purged ones go back in, flagged.
+ */
+static size_t ffma_cache_age(struct ffma_cache *cache, uint64_t now,
+			     bool all)
+{
+	struct ffma_slice *unmap[FFMA_PURGE_BATCH];
+	struct ffma_slice *purge[FFMA_PURGE_BATCH];
+	size_t n, i, j, nu = 0, np = 0;
+
+	ffma_cache_lock(cache);
+	if (!all && now - cache->checked < FFMA_PURGE_MS) {
+		ffma_cache_unlock(cache);
+		return 0;
+	}
+	cache->checked = now;
+	n = well_load_relaxed(&cache->count);
+	if (all || now - cache->busy >= FFMA_DECAY_MS) {
+		/* Idle: forget the peak, keep the floor (oldest first). */
+		cache->peak = cache->out;
+		while (n > FFMA_CACHE_SLICES && nu < FFMA_PURGE_BATCH)
+			unmap[nu++] = cache->slot[--n];
+	}
+	/* The oldest slices are at the bottom: take the expired ones out. */
+	for (i = 0, j = 0; i < n; i++) {
+		if (np < FFMA_PURGE_BATCH && cache->since[i] &&
+		    (all || now - cache->since[i] >= FFMA_PURGE_MS)) {
+			purge[np++] = cache->slot[i];
+			continue;
+		}
+		cache->slot[j] = cache->slot[i];
+		cache->since[j++] = cache->since[i];
+	}
+	well_store_relaxed(&cache->count, j);
+	ffma_cache_unlock(cache);
+
+	for (i = 0; i < nu; i++) {
+		ffma_known_del(unmap[i]);
+		ffma_pages_free(unmap[i], FFMA_SLICE_SIZE);
+	}
+	if (!np)
+		return nu;
+	for (i = 0; i < np; i++)
+		ffma_pages_purge(purge[i], FFMA_SLICE_SIZE);
+	ffma_cache_lock(cache);
+	/* Purged ones go under the others: they are the coldest. */
+	n = well_load_relaxed(&cache->count);
+	for (i = n; i-- > 0;) {
+		cache->slot[i + np] = cache->slot[i];
+		cache->since[i + np] = cache->since[i];
+	}
+	for (i = 0; i < np; i++) {
+		cache->slot[i] = purge[i];
+		cache->since[i] = 0;
+	}
+	well_store_relaxed(&cache->count, n + np);
+	ffma_cache_unlock(cache);
+	return nu + np;
 }
 
 /**
@@ -200,15 +295,20 @@ static struct ffma_slice *ffma_cache_take(struct ffma_cache *cache)
 struct ffma_slice *ffma_slice_get(int node)
 {
 	struct ffma_cache *cache = &ffma_caches[(unsigned int)node % FFMA_NODES];
-	struct ffma_slice *slice = ffma_cache_take(cache);
+	uint64_t now = ffma_now_ms();
+	struct ffma_slice *slice = ffma_cache_take(cache, now);
 
 	if (slice) {
 		slice->node = node;
 		return slice;
 	}
 	slice = ffma_pages_alloc(FFMA_SLICE_SIZE, node);
-	if (!slice)
+	if (!slice) {
+		ffma_cache_lock(cache);
+		cache->out--;
+		ffma_cache_unlock(cache);
 		return NULL;
+	}
 	ffma_known_add(slice);
 	slice->node = node;
 	return slice;
@@ -218,27 +318,37 @@ struct ffma_slice *ffma_slice_get(int node)
  * ffma_slice_put() - give an empty slice to its node's cache.
  * @slice: a slice no allocator owns any more.
  *
- * When the cache is full the memory goes back to the environment.
+ * The cache keeps it when it holds fewer than the node's recent peak of
+ * slices out (at least FFMA_CACHE_SLICES, at most FFMA_CACHE_MAX);
+ * otherwise the memory goes back to the environment.
  */
 void ffma_slice_put(struct ffma_slice *slice)
 {
 	struct ffma_cache *cache =
 		&ffma_caches[(unsigned int)slice->node % FFMA_NODES];
+	uint64_t now = ffma_now_ms();
 	bool kept = false;
-	size_t n;
+	size_t n, limit;
 
 	ffma_cache_lock(cache);
 	n = well_load_relaxed(&cache->count);
-	if (n < FFMA_CACHE_SLICES) {
+	limit = cache->peak < FFMA_CACHE_SLICES ? FFMA_CACHE_SLICES :
+		cache->peak < FFMA_CACHE_MAX ? cache->peak : FFMA_CACHE_MAX;
+	if (n < limit) {
 		cache->slot[n] = slice;
+		/* 0 means purged: a clock at 0 ms still counts as fresh. */
+		cache->since[n] = now | 1;
 		well_store_relaxed(&cache->count, n + 1);
 		kept = true;
 	}
+	if (cache->out)
+		cache->out--;
 	ffma_cache_unlock(cache);
 	if (!kept) {
 		ffma_known_del(slice);
 		ffma_pages_free(slice, FFMA_SLICE_SIZE);
 	}
+	ffma_cache_age(cache, now, false);
 }
 
 /**
@@ -258,6 +368,24 @@ size_t ffma_cached_slices(void)
 }
 
 /**
+ * ffma_cache_trim() - give back now what idling would give back later.
+ *
+ * Every node's cache shrinks to FFMA_CACHE_SLICES slices and forgets its
+ * peak; the slices it keeps are purged (their pages go back to the
+ * system, the mappings stay for reuse).
+ */
+void ffma_cache_trim(void)
+{
+	uint64_t now = ffma_now_ms();
+	int i;
+
+	/* Each step handles a batch; purged slices are not purged again. */
+	for (i = 0; i < FFMA_NODES; i++)
+		while (ffma_cache_age(&ffma_caches[i], now, true))
+			;
+}
+
+/**
  * ffma_cache_drain() - give every cached slice back to the environment.
  *
  * For a module about to be unloaded, or a process that wants its memory
@@ -269,7 +397,21 @@ void ffma_cache_drain(void)
 	int i;
 
 	for (i = 0; i < FFMA_NODES; i++) {
-		while ((slice = ffma_cache_take(&ffma_caches[i]))) {
+		struct ffma_cache *cache = &ffma_caches[i];
+
+		for (;;) {
+			size_t n;
+
+			slice = NULL;
+			ffma_cache_lock(cache);
+			n = well_load_relaxed(&cache->count);
+			if (n) {
+				slice = cache->slot[--n];
+				well_store_relaxed(&cache->count, n);
+			}
+			ffma_cache_unlock(cache);
+			if (!slice)
+				break;
 			ffma_known_del(slice);
 			ffma_pages_free(slice, FFMA_SLICE_SIZE);
 		}

@@ -26,6 +26,7 @@
  * @end: end of the last object; of the mapping for a large block.
  * @inuse: objects of this slice in use (owner writes, anyone reads).
  * @is_cur: whether the slice is its owner's current slice.
+ * @huge: whether huge pages were asked for (ffma_pages_hugepage()).
  * @prev: previous slice on the owner's partial or full list.
  * @next: next slice on that list.
  * @used: debug builds (FFMA_DEBUG): one bit per object, set while in use;
@@ -46,6 +47,7 @@ struct ffma_slice {
 	char *end;
 	struct well_atomic inuse;
 	bool is_cur;
+	bool huge;
 	struct ffma_slice *prev;
 	struct ffma_slice *next;
 
@@ -63,13 +65,150 @@ struct ffma_slice {
 /* Bits per word of struct ffma_slice.used. */
 #define FFMA_USED_BITS		(8 * sizeof(size_t))
 
-/* The owner of every large block: no thread ever owns it. */
-extern struct ffma ffma_large_owner;
-
 static inline struct ffma_slice *ffma_slice_of(const void *ptr)
 {
 	return (struct ffma_slice *)((uintptr_t)ptr & ~(FFMA_SLICE_SIZE - 1));
 }
+
+/* The owner of every large block: no thread ever owns it. */
+extern struct ffma ffma_large_owner;
+/* The current slice of an allocator that has none yet (core/ffma.c). */
+extern struct ffma_slice ffma_no_slice;
+
+/* Allocations between two looks at the remote stack, at most. */
+#define FFMA_BUDGET	256
+/**
+ * struct ffma - an allocator of objects of one size.
+ * @self: owner token (well_self() of the owner), 0 while disowned.
+ * @size: bytes per object, a multiple of FFMA_OBJECT_MIN.
+ * @data_off: offset of the first object in a slice, page-aligned.
+ * @count: objects per slice.
+ * @key: random key of the free-list link encoding, copied into each slice.
+ * @cur: slice the owner allocates from; &ffma_no_slice before the first.
+ * @budget: allocations left before the next ffma_collect().
+ * @partial: slices other than @cur with free objects.
+ * @full: slices other than @cur without free objects.
+ * @parked: objects in use in slices other than @cur.
+ * @slices: slices the allocator holds.
+ * @remote: stack of objects freed by other threads, linked through their
+ *          first word (encoded as in the slices).
+ *
+ * The first line is read by remote freers; the second is the owner's; the
+ * third is written by other threads.
+ */
+struct ffma {
+	struct well_atomic self;
+	size_t size;
+	uint32_t data_off;
+	uint32_t count;
+	uintptr_t key;
+
+	WELL_LINE_ALIGNED struct well_atomic cur;
+	size_t budget;
+	struct ffma_slice *partial;
+	struct ffma_slice *full;
+	struct well_atomic parked;
+	struct well_atomic slices;
+
+	WELL_LINE_ALIGNED struct well_atomic remote;
+};
+
+static inline struct ffma_slice *ffma_cur(const struct ffma *ffma)
+{
+	/* Only the owner writes @cur; metric readers take a snapshot. */
+	return (struct ffma_slice *)well_load_relaxed(&ffma->cur);
+}
+
+/*
+ * A free-list link as stored at @where: @next XOR the key XOR @where, so
+ * that the same link looks different in every object (hardened builds).
+ */
+static inline uintptr_t ffma_link(uintptr_t key, const void *where,
+				  const void *next)
+{
+#ifdef FFMA_NO_HARDEN
+	(void)key;
+	(void)where;
+	return (uintptr_t)next;
+#else
+	return (uintptr_t)next ^ key ^ (uintptr_t)where;
+#endif
+}
+
+/* The link stored at @where, decoded. */
+static inline char *ffma_next(uintptr_t key, const void *where)
+{
+	return (char *)ffma_link(key, where,
+				 (const void *)*(const uintptr_t *)where);
+}
+
+void *ffma_alloc_slow(struct ffma *ffma);
+void ffma_free_parked(struct ffma *ffma, struct ffma_slice *s, size_t n);
+void ffma_free_other(struct ffma_slice *s, void *ptr);
+
+/*
+ * The fast paths of ffma_alloc() and ffma_free() (release builds), inline
+ * here so that the size-class calls of each host (ffma_mem_alloc() and
+ * ffma_mem_free()) make no call at all on them. @slow is what
+ * ffma_alloc_fast() tail-calls off its fast path: ffma_alloc_slow(), or a
+ * host's wrapper of it that also sets errno.
+ */
+static inline void *ffma_alloc_fast(struct ffma *ffma,
+				    void *(*slow)(struct ffma *ffma))
+{
+	struct ffma_slice *s = ffma_cur(ffma);
+	char *p;
+
+	if (WELL_UNLIKELY(!--ffma->budget))
+		return slow(ffma);
+	p = s->free;
+	if (p) {
+		char *next = ffma_next(s->key, p);
+
+#ifndef FFMA_NO_HARDEN
+		/* A free list never leaves its slice. */
+		if (WELL_UNLIKELY(((uintptr_t)next ^ (uintptr_t)p) >>
+				  FFMA_SLICE_SHIFT && next))
+			return slow(ffma);
+#endif
+		s->free = next;
+	} else if (WELL_LIKELY(s->bump != s->end)) {
+		p = s->bump;
+		s->bump = p + ffma->size;
+	} else {
+		return slow(ffma);
+	}
+	/* Only the owner writes the count; readers take snapshots. */
+	well_store_relaxed(&s->inuse, well_load_relaxed(&s->inuse) + 1);
+	return p;
+}
+
+static inline void *ffma_alloc_inline(struct ffma *ffma)
+{
+	return ffma_alloc_fast(ffma, ffma_alloc_slow);
+}
+
+static inline void ffma_free_inline(void *ptr)
+{
+	struct ffma_slice *s = ffma_slice_of(ptr);
+	size_t n;
+
+	if (WELL_UNLIKELY(!ptr))
+		return;
+	/* The owner's token: a plain word, no data handed over by it. */
+	if (WELL_UNLIKELY(well_load_relaxed(&s->self) != well_self())) {
+		ffma_free_other(s, ptr);
+		return;
+	}
+	*(uintptr_t *)ptr = ffma_link(s->key, ptr, s->free);
+	s->free = ptr;
+	n = well_load_relaxed(&s->inuse) - 1;
+	well_store_relaxed(&s->inuse, n);
+	if (WELL_UNLIKELY(!s->is_cur))
+		ffma_free_parked(s->owner, s, n);
+}
+
+
 
 struct ffma_slice *ffma_slice_get(int node);
 void ffma_slice_put(struct ffma_slice *slice);

@@ -18,6 +18,7 @@
 #ifdef __KERNEL__
 
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/random.h>
 #include <linux/smp.h>
 #include <linux/string.h>
@@ -47,6 +48,29 @@ static inline uintptr_t well_self_claim(void)
 static inline uintptr_t well_random(void)
 {
 	return get_random_long();
+}
+
+/* A clock in milliseconds, for the slice cache's purge and decay. */
+static inline uint64_t ffma_now_ms(void)
+{
+	return jiffies_to_msecs(jiffies);
+}
+
+/*
+ * Slices are pages from the page allocator: nothing to purge while they
+ * stay cached (a shrinker that frees them is still to come), and the
+ * linear map is huge-page mapped already.
+ */
+static inline void ffma_pages_purge(void *addr, size_t size)
+{
+	(void)addr;
+	(void)size;
+}
+
+static inline void ffma_pages_hugepage(void *addr, size_t size)
+{
+	(void)addr;
+	(void)size;
 }
 
 /*
@@ -106,6 +130,15 @@ uintptr_t well_random(void);
 
 /* Unmap a large block's mapping (user/port.c). */
 void ffma_large_unmap(void *map, size_t len);
+
+/* CLOCK_MONOTONIC_COARSE in milliseconds (user/port.c). */
+uint64_t ffma_now_ms(void);
+
+/* Give a cached slice's pages back, keeping the mapping (user/port.c). */
+void ffma_pages_purge(void *addr, size_t size);
+
+/* Ask for huge pages for a slice now well used (user/port.c). */
+void ffma_pages_hugepage(void *addr, size_t size);
 
 /* The compiler's own: freestanding builds still link libc's or inline. */
 static inline void well_memcpy(void *dst, const void *src, size_t n)

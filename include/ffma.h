@@ -40,8 +40,13 @@
 #else
 #define FFMA_META_BITS		0
 #endif
-/* Empty slices each node's cache keeps before giving them back. */
+/*
+ * Empty slices each node's cache keeps: its recent peak of slices in use,
+ * at least FFMA_CACHE_SLICES and at most FFMA_CACHE_MAX; back to the floor
+ * after a second without use (Documentation/ffma/design.rst).
+ */
 #define FFMA_CACHE_SLICES	32
+#define FFMA_CACHE_MAX		256
 /* Nodes with a cache of their own; higher node ids share them modulo. */
 #define FFMA_NODES		8
 
@@ -64,6 +69,7 @@ size_t ffma_slice_objects_inuse(const void *ptr);
 size_t ffma_usable_size(const void *ptr);
 size_t ffma_cached_slices(void);
 void ffma_cache_drain(void);
+void ffma_cache_trim(void);
 
 /*
  * Size classes: powers of two from FFMA_MEM_MIN to FFMA_MEM_MAX, one

@@ -233,6 +233,40 @@ static WELL_NOINLINE struct ffma *ffma_thread_init(unsigned int c)
 	return ffma;
 }
 
+/* ffma_alloc()'s slow path for ffma_mem_alloc(): ENOMEM when it fails. */
+static WELL_NOINLINE void *ffma_mem_alloc_slow(struct ffma *ffma)
+{
+#ifdef FFMA_DEBUG
+	void *ptr = ffma_alloc(ffma);
+#else
+	void *ptr = ffma_alloc_slow(ffma);
+#endif
+
+	if (!ptr)
+		errno = ENOMEM;
+	return ptr;
+}
+
+/* ffma_mem_alloc() of a large block, or of a class the thread never used. */
+static WELL_NOINLINE void *ffma_mem_alloc_cold(size_t size)
+{
+	struct ffma *ffma;
+	void *ptr;
+
+	if (size > FFMA_MEM_MAX) {
+		ptr = ffma_large_map(size);
+		if (!ptr)
+			errno = ENOMEM;
+		return ptr;
+	}
+	ffma = ffma_thread_init(ffma_mem_class(size));
+	if (!ffma) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return ffma_mem_alloc_slow(ffma);
+}
+
 /**
  * ffma_mem_alloc() - memory from the calling thread's allocator of a class.
  * @size: bytes wanted; 0 gets the smallest class. Above FFMA_MEM_MAX a
@@ -244,28 +278,17 @@ static WELL_NOINLINE struct ffma *ffma_thread_init(unsigned int c)
 void *ffma_mem_alloc(size_t size)
 {
 	struct ffma *ffma;
-	unsigned int c;
-	void *ptr;
 
-	if (WELL_UNLIKELY(size > FFMA_MEM_MAX)) {
-		ptr = ffma_large_map(size);
-		if (!ptr)
-			errno = ENOMEM;
-		return ptr;
-	}
-	c = ffma_mem_class(size);
-	ffma = ffma_me.a[c];
-	if (WELL_UNLIKELY(!ffma)) {
-		ffma = ffma_thread_init(c);
-		if (!ffma) {
-			errno = ENOMEM;
-			return NULL;
-		}
-	}
-	ptr = ffma_alloc(ffma);
-	if (WELL_UNLIKELY(!ptr))
-		errno = ENOMEM;
-	return ptr;
+	if (WELL_UNLIKELY(size > FFMA_MEM_MAX))
+		return ffma_mem_alloc_cold(size);
+	ffma = ffma_me.a[ffma_mem_class(size)];
+	if (WELL_UNLIKELY(!ffma))
+		return ffma_mem_alloc_cold(size);
+#ifdef FFMA_DEBUG
+	return ffma_mem_alloc_slow(ffma);
+#else
+	return ffma_alloc_fast(ffma, ffma_mem_alloc_slow);
+#endif
 }
 
 /**
@@ -274,5 +297,9 @@ void *ffma_mem_alloc(size_t size)
  */
 void ffma_mem_free(void *ptr)
 {
+#ifdef FFMA_DEBUG
 	ffma_free(ptr);
+#else
+	ffma_free_inline(ptr);
+#endif
 }

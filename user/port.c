@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ffma_pages.c - memory for core/ffma in user space.
+ * port.c - memory for core/ffma in user space, and the rest of the
+ * contract of core/port.h.
  *
- * A slice is first asked for as a 2 MiB huge page (MAP_HUGETLB). When the
- * system has none to give, or FFMA_HUGETLB=0 is set in the environment,
- * it is cut from an anonymous mapping: map 4 MiB, unmap the parts before
- * and after a 2 MiB boundary, and ask for transparent huge pages with
- * MADV_HUGEPAGE. Either way the memory prefers the NUMA node of the
- * calling thread (mbind MPOL_PREFERRED); the kernel may still place it
- * elsewhere when that node is short of memory.
+ * A slice is cut from an anonymous mapping: map 4 MiB, unmap the parts
+ * before and after a 2 MiB boundary. It gets normal pages first, so that
+ * a thread with a few objects in a class pays a few pages, not 2 MiB;
+ * once the owner's bump pointer passes half of the slice, core/ffma asks
+ * for transparent huge pages (ffma_pages_hugepage(): MADV_HUGEPAGE, which
+ * khugepaged acts on). A cached slice that is purged gets MADV_DONTNEED
+ * and MADV_NOHUGEPAGE. With FFMA_HUGETLB=1 in the environment a slice is
+ * first asked for as a 2 MiB huge page (MAP_HUGETLB); the first failure
+ * is remembered and the process stops asking. Either way the memory
+ * prefers the NUMA node of the calling thread (mbind MPOL_PREFERRED).
  */
 #define _GNU_SOURCE 1
 #include <pthread.h>
@@ -116,10 +120,11 @@ __attribute__((constructor)) static void ffma_fork_register(void)
 	pthread_atfork(ffma_fork_prepare, ffma_fork_parent, ffma_fork_child);
 }
 
-/* -1 unknown, 0 never try MAP_HUGETLB, 1 try it. */
+/* -1 unknown, 0 never try MAP_HUGETLB (or it failed once), 1 try it. */
 static atomic_int ffma_use_hugetlb = -1;
 static atomic_size_t ffma_hugetlb_count;
 static atomic_size_t ffma_fallback_count;
+static atomic_size_t ffma_hugetlb_failures;
 
 static bool ffma_try_hugetlb(void)
 {
@@ -129,7 +134,7 @@ static bool ffma_try_hugetlb(void)
 	if (use < 0) {
 		const char *env = getenv("FFMA_HUGETLB");
 
-		use = !(env && !strcmp(env, "0"));
+		use = env && !strcmp(env, "1");
 		atomic_store_explicit(&ffma_use_hugetlb, use,
 				      memory_order_relaxed);
 	}
@@ -164,6 +169,12 @@ static void *ffma_map_slice(void)
 						  memory_order_relaxed);
 			return slice;
 		}
+		/* Statistics only: no ordering. */
+		atomic_fetch_add_explicit(&ffma_hugetlb_failures, 1,
+					  memory_order_relaxed);
+		/* The pool is empty: do not pay a failed mmap per slice. */
+		atomic_store_explicit(&ffma_use_hugetlb, 0,
+				      memory_order_relaxed);
 	}
 	raw = mmap(NULL, 2 * FFMA_SLICE_SIZE, prot, flags, -1, 0);
 	if (raw == MAP_FAILED)
@@ -174,7 +185,6 @@ static void *ffma_map_slice(void)
 	if (head)
 		munmap(raw, head);
 	munmap(slice + FFMA_SLICE_SIZE, FFMA_SLICE_SIZE - head);
-	madvise(slice, FFMA_SLICE_SIZE, MADV_HUGEPAGE);
 	/* Statistics only: no ordering. */
 	atomic_fetch_add_explicit(&ffma_fallback_count, 1,
 				  memory_order_relaxed);
@@ -216,6 +226,42 @@ void ffma_pages_free(void *addr, size_t size)
 }
 
 /**
+ * ffma_pages_purge() - give a cached slice's pages back to the system.
+ * @addr: the slice.
+ * @size: its size.
+ *
+ * The mapping stays; the next use faults in zeroed pages.
+ */
+void ffma_pages_purge(void *addr, size_t size)
+{
+	madvise(addr, size, MADV_DONTNEED);
+	madvise(addr, size, MADV_NOHUGEPAGE);
+}
+
+/**
+ * ffma_pages_hugepage() - ask for transparent huge pages for a slice.
+ * @addr: the slice, now well used.
+ * @size: its size.
+ */
+void ffma_pages_hugepage(void *addr, size_t size)
+{
+	madvise(addr, size, MADV_HUGEPAGE);
+}
+
+/**
+ * ffma_now_ms() - a coarse monotonic clock.
+ *
+ * Return: milliseconds since some fixed point.
+ */
+uint64_t ffma_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/**
  * ffma_pages_node() - NUMA node the calling thread runs on.
  *
  * Return: the node, 0 when the kernel does not say.
@@ -252,4 +298,16 @@ void ffma_pages_slices(size_t *hugetlb, size_t *fallback)
 					memory_order_relaxed);
 	*fallback = atomic_load_explicit(&ffma_fallback_count,
 					 memory_order_relaxed);
+}
+
+/**
+ * ffma_pages_hugetlb_failures() - MAP_HUGETLB attempts that failed.
+ *
+ * Return: the count; at most 1 per process, since a failure is remembered.
+ */
+size_t ffma_pages_hugetlb_failures(void)
+{
+	/* A snapshot of a statistic: no ordering. */
+	return atomic_load_explicit(&ffma_hugetlb_failures,
+				    memory_order_relaxed);
 }

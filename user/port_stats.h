@@ -8,5 +8,6 @@
 #include <stddef.h>
 
 void ffma_pages_slices(size_t *hugetlb, size_t *fallback);
+size_t ffma_pages_hugetlb_failures(void);
 
 #endif /* WELL_PORT_STATS_H */

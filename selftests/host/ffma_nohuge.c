@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ffma without huge pages: FFMA_HUGETLB=0 forces the fallback (a 2 MiB
- * aligned cut of an anonymous mapping); slices still align and work.
+ * ffma without huge pages: FFMA_HUGETLB=0 (the default) maps slices from
+ * a 2 MiB aligned cut of an anonymous mapping; slices still align and
+ * work. FFMA_HUGETLB=1 tries MAP_HUGETLB first, and only until it fails.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +46,19 @@ TEST(fallback_forced)
 	ffma_pages_slices(&huge, &fallback);
 	EXPECT_EQ(0, huge);
 	EXPECT_EQ(3, fallback);
+}
+
+/* Opted in on a system without a hugetlb pool: one failed try, no more. */
+TEST(hugetlb_failure_remembered)
+{
+	size_t huge, fallback, failed;
+
+	ASSERT_EQ(0, setenv("FFMA_HUGETLB", "1", 1));
+	use_slices(_metadata, 3);
+	ffma_pages_slices(&huge, &fallback);
+	failed = ffma_pages_hugetlb_failures();
+	EXPECT_EQ(3, huge + fallback);
+	EXPECT_EQ(fallback ? 1 : 0, failed);
 }
 
 TEST(default_path)

@@ -75,7 +75,12 @@ TEST(cache_serves_next_allocator)
 	ffma_destroy(b);
 }
 
-TEST(cache_is_bounded)
+/*
+ * The cache keeps the node's recent peak of slices, up to FFMA_CACHE_MAX,
+ * and shrinks to FFMA_CACHE_SLICES when trimmed (or after idling).
+ */
+static void cache_after_burst(struct __test_metadata *_metadata,
+			      size_t slices, size_t cached)
 {
 	struct ffma *a = ffma_create(65536);
 	size_t per, n, i;
@@ -83,22 +88,35 @@ TEST(cache_is_bounded)
 
 	ASSERT_NE(NULL, a);
 	per = ffma_objects_per_slice(a);
-	n = (FFMA_CACHE_SLICES + 4) * per;
+	n = slices * per;
 	p = calloc(n, sizeof(*p));
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < n; i++) {
 		p[i] = ffma_alloc(a);
 		ASSERT_NE(NULL, p[i]);
 	}
-	EXPECT_EQ(FFMA_CACHE_SLICES + 4, ffma_slices_inuse(a));
+	EXPECT_EQ(slices, ffma_slices_inuse(a));
 	for (i = 0; i < n; i++)
 		ffma_free(p[i]);
 	EXPECT_EQ(0, ffma_objects_inuse(a));
 	EXPECT_EQ(1, ffma_slices_inuse(a));
-	EXPECT_EQ(FFMA_CACHE_SLICES, ffma_cached_slices());
+	EXPECT_EQ(cached, ffma_cached_slices());
 	ffma_destroy(a);
+	EXPECT_EQ(cached + (cached < FFMA_CACHE_MAX), ffma_cached_slices());
+	ffma_cache_trim();
 	EXPECT_EQ(FFMA_CACHE_SLICES, ffma_cached_slices());
 	free(p);
+}
+
+TEST(cache_keeps_recent_peak)
+{
+	cache_after_burst(_metadata, FFMA_CACHE_SLICES + 4,
+			  FFMA_CACHE_SLICES + 3);
+}
+
+TEST(cache_is_bounded)
+{
+	cache_after_burst(_metadata, FFMA_CACHE_MAX + 4, FFMA_CACHE_MAX);
 }
 
 TEST(freed_slot_reused_first)
