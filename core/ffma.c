@@ -136,7 +136,7 @@ struct ffma *ffma_create(size_t object_size)
 	/* Odd: any aligned value written over a link decodes misaligned. */
 	ffma->key = well_random() | 1;
 	well_store_relaxed(&ffma->cur, (uintptr_t)&ffma_no_slice);
-	ffma->budget = FFMA_BUDGET;
+	well_store_relaxed(&ffma->budget, FFMA_BUDGET);
 	ffma->partial = NULL;
 	ffma->full = NULL;
 	well_store_relaxed(&ffma->parked, 0);
@@ -392,7 +392,15 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	s->next = NULL;
 	s->free = NULL;
 	s->is_cur = false;
-	s->huge = false;
+	/*
+	 * @huge is kept from the slice's last use (zero when fresh or purged,
+	 * as the host's pages are then). An allocator's second slice and on
+	 * get huge pages at once: the class is well used.
+	 */
+	if (!s->huge && well_load_relaxed(&ffma->slices)) {
+		s->huge = true;
+		ffma_pages_hugepage(s, FFMA_SLICE_SIZE);
+	}
 	s->bump = (char *)s + ffma->data_off;
 	s->end = s->bump + (size_t)ffma->count * ffma->size;
 	well_store_relaxed(&s->inuse, 0);
@@ -414,7 +422,11 @@ WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 	struct ffma_slice *s = ffma_cur(ffma);
 	void *p;
 
-	ffma->budget = FFMA_BUDGET;
+	/* The fast path's allocations since the last time, minus this one. */
+	if (s != &ffma_no_slice)
+		ffma_add(&s->inuse, FFMA_BUDGET - 1 -
+			 well_load_relaxed(&ffma->budget));
+	well_store_relaxed(&ffma->budget, FFMA_BUDGET);
 	ffma_collect(ffma);
 	/* Huge pages only for a slice half handed out at least once. */
 	if (WELL_UNLIKELY(!s->huge && s->bump - (char *)s >
@@ -467,6 +479,7 @@ void *ffma_alloc(struct ffma *ffma)
 			    ffma);
 		return NULL;
 	}
+	ffma_alloc_enter(ffma);
 	return ffma_alloc_slow(ffma);
 #else
 	return ffma_alloc_inline(ffma);
@@ -478,7 +491,8 @@ static void ffma_free_remote(struct ffma *ffma, void *ptr)
 	size_t head = well_load_relaxed(&ffma->remote);
 
 	do {
-		*(uintptr_t *)ptr = ffma_link(ffma->key, ptr, (void *)head);
+		*(uintptr_t *)ptr = ffma_link(ffma_slice_of(ptr)->key, ptr,
+					      (void *)head);
 		/* R5: pairs with A5 in ffma_collect(). */
 	} while (!well_cas_acq_rel(&ffma->remote, &head, (size_t)ptr));
 }
@@ -695,7 +709,8 @@ size_t ffma_data_offset(const struct ffma *ffma)
 size_t ffma_objects_inuse(const struct ffma *ffma)
 {
 	return well_load_relaxed(&ffma->parked) +
-	       well_load_relaxed(&ffma_cur(ffma)->inuse);
+	       well_load_relaxed(&ffma_cur(ffma)->inuse) + FFMA_BUDGET -
+	       well_load_relaxed(&ffma->budget);
 }
 
 /**
@@ -719,7 +734,13 @@ size_t ffma_slices_inuse(const struct ffma *ffma)
  */
 size_t ffma_slice_objects_inuse(const void *ptr)
 {
-	return well_load_relaxed(&ffma_slice_of(ptr)->inuse);
+	const struct ffma_slice *s = ffma_slice_of(ptr);
+	size_t n = well_load_relaxed(&s->inuse);
+
+	/* The current slice's latest allocations are counted in @budget. */
+	if (s->is_cur)
+		n += FFMA_BUDGET - well_load_relaxed(&s->owner->budget);
+	return n;
 }
 
 /**

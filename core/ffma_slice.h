@@ -26,7 +26,8 @@
  * @end: end of the last object; of the mapping for a large block.
  * @inuse: objects of this slice in use (owner writes, anyone reads).
  * @is_cur: whether the slice is its owner's current slice.
- * @huge: whether huge pages were asked for (ffma_pages_hugepage()).
+ * @huge: whether huge pages were asked for (ffma_pages_hugepage()); kept
+ *        while the slice is cached, cleared by a purge.
  * @prev: previous slice on the owner's partial or full list.
  * @next: next slice on that list.
  * @used: debug builds (FFMA_DEBUG): one bit per object, set while in use;
@@ -79,36 +80,38 @@ extern struct ffma_slice ffma_no_slice;
 #define FFMA_BUDGET	256
 /**
  * struct ffma - an allocator of objects of one size.
- * @self: owner token (well_self() of the owner), 0 while disowned.
- * @size: bytes per object, a multiple of FFMA_OBJECT_MIN.
- * @data_off: offset of the first object in a slice, page-aligned.
- * @count: objects per slice.
- * @key: random key of the free-list link encoding, copied into each slice.
  * @cur: slice the owner allocates from; &ffma_no_slice before the first.
- * @budget: allocations left before the next ffma_collect().
+ * @budget: allocations left before the next ffma_collect(). The fast
+ *          path counts its allocations here only: ffma_alloc_slow() adds
+ *          them to @cur's @inuse (FFMA_BUDGET - @budget of them).
+ * @size: bytes per object, a multiple of FFMA_OBJECT_MIN.
+ * @key: random key of the free-list link encoding, copied into each slice.
  * @partial: slices other than @cur with free objects.
  * @full: slices other than @cur without free objects.
  * @parked: objects in use in slices other than @cur.
  * @slices: slices the allocator holds.
+ * @data_off: offset of the first object in a slice, page-aligned.
+ * @count: objects per slice.
+ * @self: owner token (well_self() of the owner), 0 while disowned; the
+ *        slices carry a copy for freers.
  * @remote: stack of objects freed by other threads, linked through their
  *          first word (encoded as in the slices).
  *
- * The first line is read by remote freers; the second is the owner's; the
- * third is written by other threads.
+ * The first line is the owner's (freers read the slice header, not this);
+ * the second is written by other threads.
  */
 struct ffma {
-	struct well_atomic self;
+	struct well_atomic cur;
+	struct well_atomic budget;
 	size_t size;
-	uint32_t data_off;
-	uint32_t count;
 	uintptr_t key;
-
-	WELL_LINE_ALIGNED struct well_atomic cur;
-	size_t budget;
 	struct ffma_slice *partial;
 	struct ffma_slice *full;
 	struct well_atomic parked;
 	struct well_atomic slices;
+	uint32_t data_off;
+	uint32_t count;
+	struct well_atomic self;
 
 	WELL_LINE_ALIGNED struct well_atomic remote;
 };
@@ -143,6 +146,13 @@ static inline char *ffma_next(uintptr_t key, const void *where)
 }
 
 void *ffma_alloc_slow(struct ffma *ffma);
+
+/* What the fast path does before it gives up: for direct slow calls. */
+static inline void ffma_alloc_enter(struct ffma *ffma)
+{
+	well_store_relaxed(&ffma->budget,
+			   well_load_relaxed(&ffma->budget) - 1);
+}
 void ffma_free_parked(struct ffma *ffma, struct ffma_slice *s, size_t n);
 void ffma_free_other(struct ffma_slice *s, void *ptr);
 
@@ -151,15 +161,19 @@ void ffma_free_other(struct ffma_slice *s, void *ptr);
  * here so that the size-class calls of each host (ffma_mem_alloc() and
  * ffma_mem_free()) make no call at all on them. @slow is what
  * ffma_alloc_fast() tail-calls off its fast path: ffma_alloc_slow(), or a
- * host's wrapper of it that also sets errno.
+ * host's wrapper of it that also sets errno. ffma_alloc_slow() expects
+ * @budget decremented for the allocation it makes (ffma_alloc_enter()).
  */
 static inline void *ffma_alloc_fast(struct ffma *ffma,
 				    void *(*slow)(struct ffma *ffma))
 {
 	struct ffma_slice *s = ffma_cur(ffma);
+	size_t budget = well_load_relaxed(&ffma->budget) - 1;
 	char *p;
 
-	if (WELL_UNLIKELY(!--ffma->budget))
+	/* Only the owner writes it; metric readers take a snapshot. */
+	well_store_relaxed(&ffma->budget, budget);
+	if (WELL_UNLIKELY(!budget))
 		return slow(ffma);
 	p = s->free;
 	if (p) {
@@ -178,8 +192,7 @@ static inline void *ffma_alloc_fast(struct ffma *ffma,
 	} else {
 		return slow(ffma);
 	}
-	/* Only the owner writes the count; readers take snapshots. */
-	well_store_relaxed(&s->inuse, well_load_relaxed(&s->inuse) + 1);
+	/* Counted in @budget, added to @s->inuse by ffma_alloc_slow(). */
 	return p;
 }
 

@@ -233,19 +233,29 @@ static WELL_NOINLINE struct ffma *ffma_thread_init(unsigned int c)
 	return ffma;
 }
 
+#ifndef FFMA_DEBUG
 /* ffma_alloc()'s slow path for ffma_mem_alloc(): ENOMEM when it fails. */
 static WELL_NOINLINE void *ffma_mem_alloc_slow(struct ffma *ffma)
 {
-#ifdef FFMA_DEBUG
-	void *ptr = ffma_alloc(ffma);
-#else
 	void *ptr = ffma_alloc_slow(ffma);
-#endif
 
 	if (!ptr)
 		errno = ENOMEM;
 	return ptr;
 }
+#endif
+
+#ifdef FFMA_DEBUG
+/* Debug builds: every allocation through the checked ffma_alloc(). */
+static void *ffma_mem_alloc_cold_debug(struct ffma *ffma)
+{
+	void *ptr = ffma_alloc(ffma);
+
+	if (!ptr)
+		errno = ENOMEM;
+	return ptr;
+}
+#endif
 
 /* ffma_mem_alloc() of a large block, or of a class the thread never used. */
 static WELL_NOINLINE void *ffma_mem_alloc_cold(size_t size)
@@ -264,7 +274,15 @@ static WELL_NOINLINE void *ffma_mem_alloc_cold(size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
+#ifdef FFMA_DEBUG
+	ptr = ffma_alloc(ffma);
+	if (!ptr)
+		errno = ENOMEM;
+	return ptr;
+#else
+	ffma_alloc_enter(ffma);
 	return ffma_mem_alloc_slow(ffma);
+#endif
 }
 
 /**
@@ -285,7 +303,7 @@ void *ffma_mem_alloc(size_t size)
 	if (WELL_UNLIKELY(!ffma))
 		return ffma_mem_alloc_cold(size);
 #ifdef FFMA_DEBUG
-	return ffma_mem_alloc_slow(ffma);
+	return ffma_mem_alloc_cold_debug(ffma);
 #else
 	return ffma_alloc_fast(ffma, ffma_mem_alloc_slow);
 #endif

@@ -4,12 +4,13 @@
  * contract of core/port.h.
  *
  * A slice is cut from an anonymous mapping: map 4 MiB, unmap the parts
- * before and after a 2 MiB boundary. It gets normal pages first, so that
- * a thread with a few objects in a class pays a few pages, not 2 MiB;
- * once the owner's bump pointer passes half of the slice, core/ffma asks
- * for transparent huge pages (ffma_pages_hugepage(): MADV_HUGEPAGE, which
- * khugepaged acts on). A cached slice that is purged gets MADV_DONTNEED
- * and MADV_NOHUGEPAGE. With FFMA_HUGETLB=1 in the environment a slice is
+ * before and after a 2 MiB boundary. An allocator's first slice gets
+ * normal pages, so that a thread with a few objects in a class pays a few
+ * pages, not 2 MiB; core/ffma asks for transparent huge pages
+ * (ffma_pages_hugepage(): MADV_HUGEPAGE) for its second slice and on at
+ * once, and for the first once its bump pointer passes half of it
+ * (khugepaged then collapses what was faulted in small). A purged cached
+ * slice gets MADV_DONTNEED and MADV_NOHUGEPAGE. With FFMA_HUGETLB=1 in the environment a slice is
  * first asked for as a 2 MiB huge page (MAP_HUGETLB); the first failure
  * is remembered and the process stops asking. Either way the memory
  * prefers the NUMA node of the calling thread (mbind MPOL_PREFERRED).
