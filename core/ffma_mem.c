@@ -50,11 +50,19 @@ void *ffma_mem_realloc(void *ptr, size_t size)
 	}
 	old = ffma_usable_size(ptr);
 	if (size <= old && (ffma_mem_class(size) == ffma_mem_class(old) ||
-			    (old > FFMA_MEM_MAX && size > old / 2)))
+			    (old > FFMA_MEM_MAX && size > old / 2))) {
+		/* In place: memory checkers now allow @size bytes. */
+		ffma_mem_expose(ptr, size);
 		return ptr;
+	}
 	mem = ffma_mem_alloc(size);
-	if (!mem)
-		return size <= old ? ptr : NULL;
+	if (!mem) {
+		if (size > old)
+			return NULL;
+		ffma_mem_expose(ptr, size);
+		return ptr;
+	}
+	ffma_mem_expose(ptr, old);
 	well_memcpy(mem, ptr, size < old ? size : old);
 	ffma_mem_free(ptr);
 	return mem;

@@ -50,6 +50,13 @@ static inline uintptr_t well_random(void)
 	return get_random_long();
 }
 
+/* No sanitizer hooks for ffma_mem objects in the kernel (KASAN: later). */
+static inline void ffma_mem_expose(void *ptr, size_t size)
+{
+	(void)ptr;
+	(void)size;
+}
+
 /* A clock in milliseconds, for the slice cache's purge and decay. */
 static inline uint64_t ffma_now_ms(void)
 {
@@ -130,6 +137,12 @@ uintptr_t well_random(void);
 
 /* Unmap a large block's mapping (user/port.c). */
 void ffma_large_unmap(void *map, size_t len);
+
+/*
+ * Make a whole ffma_mem object accessible to valgrind and ASan, which
+ * may watch its tail and free words (user/ffma_thread.c).
+ */
+void ffma_mem_expose(void *ptr, size_t size);
 
 /* CLOCK_MONOTONIC_COARSE in milliseconds (user/port.c). */
 uint64_t ffma_now_ms(void);

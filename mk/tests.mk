@@ -67,14 +67,25 @@ $(FFMA_DEBUG_TEST): selftests/host/ffma_debug.c $(LIB_SRCS) \
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -Icore -DFFMA_DEBUG -o $@ $< $(LIB_SRCS)
 
+# ffma_sanitize also as users build it: with ASan, against the plain
+# (uninstrumented) library, and the plain build under valgrind.
+SAN_USER_TEST	:= $(OUT)/asan-user/test/ffma_sanitize
+$(SAN_USER_TEST): selftests/host/ffma_sanitize.c $(OUT)/plain/libwell.a \
+		$(KSFT_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(SAN_asan) -o $@ $< $(OUT)/plain/libwell.a
+
 HOST_BINS	:= $(HOST_TESTS:%=$(OUT)/plain/test/%) \
 		   $(HOST_TESTS:%=$(OUT)/asan/test/%) \
-		   $(HOST_TSAN:%=$(OUT)/tsan/test/%) $(FFMA_DEBUG_TEST)
+		   $(HOST_TSAN:%=$(OUT)/tsan/test/%) $(FFMA_DEBUG_TEST) \
+		   $(SAN_USER_TEST)
 CHECK_DEPS	+= $(HOST_BINS)
 CHECK_STEPS	+= $(foreach t,$(HOST_TESTS),plain/$(t):$(OUT)/plain/test/$(t)) \
 		   $(foreach t,$(HOST_TESTS),asan/$(t):$(OUT)/asan/test/$(t)) \
 		   $(foreach t,$(HOST_TSAN),tsan/$(t):$(OUT)/tsan/test/$(t)) \
-		   debug/ffma_debug:$(FFMA_DEBUG_TEST)
+		   debug/ffma_debug:$(FFMA_DEBUG_TEST) \
+		   asan-user/ffma_sanitize:$(SAN_USER_TEST) \
+		   valgrind/ffma_sanitize:'valgrind -q $(OUT)/plain/test/ffma_sanitize'
 
 # Static test programs for the VM: selftests/vm/*.c.
 VM_TESTS	:= $(patsubst selftests/vm/%.c,%,$(wildcard selftests/vm/*.c))

@@ -13,6 +13,15 @@
  * empty. The orphan lists are protected by a mutex: they are touched only
  * when threads start using a class or end.
  *
+ * Sanitizers: when the process runs under valgrind, or has the ASan
+ * runtime (the user's program built with -fsanitize=address, or this
+ * library), ffma_mem_alloc() and ffma_mem_free() tell it which bytes are
+ * in use: valgrind client requests (MALLOCLIKE/FREELIKE), ASan poisoning
+ * through weak references to its interface, which resolve only when the
+ * runtime is in the process. The first word of a free object holds the
+ * free-list link and stays accessible. Without either, the cost is one
+ * test of a flag set at load time.
+ *
  * fork(): pthread_atfork() handlers (registered by user/port.c) take the
  * mutex and every slice cache lock around the fork; the child forgets
  * the allocators of the threads it does not have (ffma_fork_child()).
@@ -20,6 +29,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <valgrind/memcheck.h>
 #include "ffma.h"
 #include "port.h"
 #include "ffma_slice.h"
@@ -46,6 +56,82 @@ struct ffma_thread {
 	struct ffma_thread *next;
 	bool listed;
 };
+
+/* Bits of ffma_sanitize: which checker to tell about each object. */
+#define FFMA_SAN_VALGRIND	1
+#define FFMA_SAN_ASAN		2
+
+void __asan_poison_memory_region(void const volatile *addr, size_t size)
+	__attribute__((weak));
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size)
+	__attribute__((weak));
+
+static int ffma_sanitize;
+
+__attribute__((constructor)) static void ffma_sanitize_init(void)
+{
+	ffma_sanitize = (RUNNING_ON_VALGRIND ? FFMA_SAN_VALGRIND : 0) |
+			(__asan_poison_memory_region ? FFMA_SAN_ASAN : 0);
+}
+
+/* @ptr, @size bytes asked, was handed out by ffma_mem_alloc(). */
+static WELL_NOINLINE void *ffma_san_alloc(void *ptr, size_t size)
+{
+	size_t usable;
+
+	if (!ptr)
+		return NULL;
+	usable = ffma_usable_size(ptr);
+	if (ffma_sanitize & FFMA_SAN_VALGRIND) {
+		VALGRIND_MALLOCLIKE_BLOCK(ptr, size, 0, 0);
+		/* Fresh memory is addressable: close the tail explicitly. */
+		if (usable > size)
+			VALGRIND_MAKE_MEM_NOACCESS((char *)ptr + size,
+						   usable - size);
+	}
+	if (ffma_sanitize & FFMA_SAN_ASAN) {
+		__asan_unpoison_memory_region(ptr, size);
+		/* The rounding up to the class: an overflow lands here. */
+		if (usable > size)
+			__asan_poison_memory_region((char *)ptr + size,
+						    usable - size);
+	}
+	return ptr;
+}
+
+/* @ptr is about to be freed; the link word stays open to the library. */
+static WELL_NOINLINE void ffma_san_free(void *ptr)
+{
+	size_t usable;
+
+	if (!ptr)
+		return;
+	usable = ffma_usable_size(ptr);
+	if (ffma_sanitize & FFMA_SAN_VALGRIND) {
+		VALGRIND_FREELIKE_BLOCK(ptr, 0);
+		VALGRIND_MAKE_MEM_DEFINED(ptr, sizeof(void *));
+	}
+	if (ffma_sanitize & FFMA_SAN_ASAN) {
+		__asan_unpoison_memory_region(ptr, sizeof(void *));
+		__asan_poison_memory_region((char *)ptr + sizeof(void *),
+					    usable - sizeof(void *));
+	}
+}
+
+/**
+ * ffma_mem_expose() - make a whole object accessible to the checkers.
+ * @ptr: an object of ffma_mem_alloc().
+ * @size: its usable size.
+ *
+ * For ffma_mem_realloc(), which copies the object as a whole.
+ */
+void ffma_mem_expose(void *ptr, size_t size)
+{
+	if (ffma_sanitize & FFMA_SAN_VALGRIND)
+		VALGRIND_MAKE_MEM_DEFINED(ptr, size);
+	if (ffma_sanitize & FFMA_SAN_ASAN)
+		__asan_unpoison_memory_region(ptr, size);
+}
 
 static __thread struct ffma_thread ffma_me
 	__attribute__((tls_model("initial-exec")));
@@ -269,7 +355,9 @@ static WELL_NOINLINE void *ffma_mem_alloc_cold(size_t size)
 			errno = ENOMEM;
 		return ptr;
 	}
-	ffma = ffma_thread_init(ffma_mem_class(size));
+	ffma = ffma_me.a[ffma_mem_class(size)];
+	if (!ffma)
+		ffma = ffma_thread_init(ffma_mem_class(size));
 	if (!ffma) {
 		errno = ENOMEM;
 		return NULL;
@@ -297,6 +385,8 @@ void *ffma_mem_alloc(size_t size)
 {
 	struct ffma *ffma;
 
+	if (WELL_UNLIKELY(ffma_sanitize))
+		return ffma_san_alloc(ffma_mem_alloc_cold(size), size);
 	if (WELL_UNLIKELY(size > FFMA_MEM_MAX))
 		return ffma_mem_alloc_cold(size);
 	ffma = ffma_me.a[ffma_mem_class(size)];
@@ -315,6 +405,8 @@ void *ffma_mem_alloc(size_t size)
  */
 void ffma_mem_free(void *ptr)
 {
+	if (WELL_UNLIKELY(ffma_sanitize))
+		ffma_san_free(ptr);
 #ifdef FFMA_DEBUG
 	ffma_free(ptr);
 #else

@@ -18,6 +18,15 @@
 #include "port_stats.h"
 
 #define MIB		(1024 * 1024)
+/*
+ * With ASan in the process ffma poisons freed objects: the shadow of the
+ * burst (an eighth of it, 8 MiB) stays resident; it is ASan's, not ours.
+ */
+#ifdef __SANITIZE_ADDRESS__
+#define SHADOW		(12 * MIB)
+#else
+#define SHADOW		0
+#endif
 
 static size_t rss(void)
 {
@@ -101,7 +110,7 @@ TEST(freed_burst_given_back_by_trim)
 	EXPECT_LT(before + 60 * MIB, peak);
 	unburst(p, SMALL);
 	ffma_cache_trim();
-	EXPECT_GT(before + 4 * MIB, rss()) {
+	EXPECT_GT(before + 4 * MIB + SHADOW, rss()) {
 		TH_LOG("resident %zu MiB after trim, %zu before the burst",
 		       rss() / MIB, before / MIB);
 	}
@@ -130,7 +139,7 @@ TEST(freed_burst_given_back_after_idling)
 	ASSERT_NE(NULL, p);
 	unburst(p, SMALL);
 	start = now_s();
-	while (rss() > before + 8 * MIB && now_s() - start < 5) {
+	while (rss() > before + 8 * MIB + SHADOW && now_s() - start < 5) {
 		struct ffma *a = ffma_create(4096);
 
 		ASSERT_NE(NULL, a);
@@ -138,7 +147,7 @@ TEST(freed_burst_given_back_after_idling)
 		ffma_destroy(a);
 		nanosleep(&step, NULL);
 	}
-	EXPECT_GT(before + 8 * MIB, rss()) {
+	EXPECT_GT(before + 8 * MIB + SHADOW, rss()) {
 		TH_LOG("resident %zu MiB 5 s after the burst, %zu before",
 		       rss() / MIB, before / MIB);
 	}
