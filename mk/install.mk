@@ -13,6 +13,10 @@
 # kernel's scripts/kernel-doc taken out of Debian's linux-source at build
 # time (scripts/man3.sh). Public functions: those user/libwell.map
 # exports and those the public headers define inline.
+#
+# With liburing (mk/lib.mk): also well/uring.h, libwell-uring.a,
+# libwell-uring.so, well-uring.pc and the pages of libwell-uring.map's
+# functions.
 
 .PHONY: install uninstall man
 BINDIR		?= $(PREFIX)/bin
@@ -20,13 +24,17 @@ MANDIR		?= $(PREFIX)/share/man
 SBIN_LDCONFIG	:= $(firstword $(wildcard /sbin/ldconfig /usr/sbin/ldconfig) ldconfig)
 LDCONFIG	?= $(SBIN_LDCONFIG)
 
-PUBLIC_HEADERS	:= $(patsubst include/%,%,$(shell find include -name '*.h'))
+PUBLIC_HEADERS	:= $(filter-out $(if $(URING_OK),,well/uring.h), \
+		   $(patsubst include/%,%,$(shell find include -name '*.h')))
+LIB_MAPS	:= user/libwell.map $(if $(URING_OK),user/libwell-uring.map)
 MAN3_FUNCS	:= $(sort $(shell sed -n \
-		     's/^[[:space:]]*\([a-z_][a-z0-9_]*\);$$/\1/p' user/libwell.map) \
+		     's/^[[:space:]]*\([a-z_][a-z0-9_]*\);$$/\1/p' $(LIB_MAPS)) \
 		   $(shell sed -n 's/^ \* \([A-Za-z_][A-Za-z0-9_]*\)() - .*/\1/p' \
 		     $(addprefix include/,$(PUBLIC_HEADERS))))
 MAN1_PAGES	:= $(TOOLS:%=$(OUT)/man/man1/%.1)
 MAN3_PAGES	:= $(MAN3_FUNCS:%=$(OUT)/man/man3/%.3)
+PC_SUBST	:= -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		   -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|'
 
 KERNEL_DOC_DIR	:= $(OUT)/kernel-doc
 KERNEL_DOC	?= $(KERNEL_DOC_DIR)/linux-source-6.1/scripts/kernel-doc
@@ -53,6 +61,10 @@ INSTALLED	:= $(PUBLIC_HEADERS:%=$(INCLUDEDIR)/%) \
 		   $(LIBDIR)/libwell.a $(LIBDIR)/libwell.so.$(VERSION) \
 		   $(LIBDIR)/libwell.so.$(SOVERSION) $(LIBDIR)/libwell.so \
 		   $(LIBDIR)/pkgconfig/well.pc \
+		   $(if $(URING_OK),$(LIBDIR)/libwell-uring.a \
+		     $(LIBDIR)/libwell-uring.so.$(VERSION) \
+		     $(LIBDIR)/libwell-uring.so.$(SOVERSION) \
+		     $(LIBDIR)/libwell-uring.so $(LIBDIR)/pkgconfig/well-uring.pc) \
 		   $(TOOLS:%=$(BINDIR)/%) \
 		   $(TOOLS:%=$(MANDIR)/man1/%.1) \
 		   $(MAN3_FUNCS:%=$(MANDIR)/man3/%.3)
@@ -78,9 +90,16 @@ install: lib tools man
 	install -m 644 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libwell.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwell.so.$(SOVERSION)
 	ln -sf libwell.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libwell.so
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	    -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    user/well.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/well.pc
+	sed $(PC_SUBST) user/well.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/well.pc
+ifeq ($(URING_OK),y)
+	install -m 644 $(OUT)/lib/libwell-uring.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(URING_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libwell-uring.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/libwell-uring.so.$(SOVERSION)
+	ln -sf libwell-uring.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libwell-uring.so
+	sed $(PC_SUBST) user/well-uring.pc.in \
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/well-uring.pc
+endif
 	install -m 755 $(TOOLS:%=$(OUT)/bin/%) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(MAN1_PAGES) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN3_PAGES) $(DESTDIR)$(MANDIR)/man3/

@@ -47,18 +47,31 @@ HOST_TESTS	:= $(filter-out ffma_debug, $(basename $(notdir \
 		   $(wildcard selftests/host/*.c selftests/scenarios/*.c))))
 HOST_TSAN	:= well_release well_return well_stress ffma_xthread \
 		   ffma_thread_exit ffma_remote ffma_adopt
+# uring_*: the io_uring layer, linked with libwell-uring and liburing;
+# left out when pkg-config finds no liburing.
+HOST_URING	:= $(filter uring_%,$(HOST_TESTS))
+ifneq ($(URING_OK),y)
+HOST_TESTS	:= $(filter-out $(HOST_URING),$(HOST_TESTS))
+HOST_URING	:=
+endif
+HOST_TSAN	+= $(filter uring_file uring_sock uring_fallback,$(HOST_URING))
 
 define host_test_rules
 $(OUT)/$(1)/test/%: selftests/host/%.c $(OUT)/$(1)/libwell.a $(TEST_LIB_HDRS) \
 		$(KSFT_STAMP)
 	@mkdir -p $$(@D)
-	$$(CC) $$(TEST_CFLAGS) $$(SAN_$(1)) -o $$@ $$< $(OUT)/$(1)/libwell.a
+	$$(CC) $$(TEST_CFLAGS) $$(SAN_$(1)) -o $$@ $$< $$(TEST_URING) \
+		$(OUT)/$(1)/libwell.a $$(TEST_URING_LIBS)
+$(HOST_URING:%=$(OUT)/$(1)/test/%): $(OUT)/$(1)/libwell-uring.a
+$(HOST_URING:%=$(OUT)/$(1)/test/%): TEST_URING := $(OUT)/$(1)/libwell-uring.a
 $(OUT)/$(1)/test/%: selftests/scenarios/%.c $(OUT)/$(1)/libwell.a \
 		$(TEST_LIB_HDRS) $(KSFT_STAMP)
 	@mkdir -p $$(@D)
 	$$(CC) $$(TEST_CFLAGS) $$(SAN_$(1)) -o $$@ $$< $(OUT)/$(1)/libwell.a
 endef
 $(foreach v,$(VARIANTS),$(eval $(call host_test_rules,$(v))))
+$(foreach v,$(VARIANTS),$(HOST_URING:%=$(OUT)/$(v)/test/%)): \
+	TEST_URING_LIBS := $(URING_CFLAGS) $(URING_LIBS)
 
 FFMA_DEBUG_TEST	:= $(OUT)/ffma-debug/ffma_debug
 $(FFMA_DEBUG_TEST): selftests/host/ffma_debug.c $(LIB_SRCS) \
