@@ -4,7 +4,9 @@
  * well/uring.h and Documentation/well/uring.rst).
  *
  * A request is a slot holding its reservation and one or two spans (the
- * blocks before and after the wrap). Each SQE carries the slot's address
+ * blocks before and after the wrap). Socket requests are also on
+ * @stream_list, in the order they were queued; only the first of each
+ * stream (fd and direction) has an SQE in flight. Each SQE carries the slot's address
  * with the span index in its low bit as user_data. A slot counts the CQEs
  * it still expects in @busy: one per SQE in flight, plus one per pending
  * SEND_ZC notification (a result CQE flagged IORING_CQE_F_MORE announces
@@ -47,11 +49,87 @@ struct well_uring_slot {
 	unsigned int busy;
 	int nozc;
 	struct well_uring_slot *next;
+	struct well_uring_slot *snext;
 };
 
 static int well_uring_is_stream(unsigned int op)
 {
 	return op == WELL_URING_RECV || op == WELL_URING_SEND;
+}
+
+static int well_uring_same_stream(const struct well_uring_slot *a,
+				  const struct well_uring_io *b)
+{
+	return a->io.fd == b->fd && a->io.op == b->op;
+}
+
+/* Is a request on @io's stream (fd and direction) queued already? */
+static int well_uring_stream_busy(const struct well_uring *u,
+				  const struct well_uring_io *io)
+{
+	const struct well_uring_slot *s;
+
+	for (s = u->stream_list; s; s = s->snext)
+		if (well_uring_same_stream(s, io))
+			return 1;
+	return 0;
+}
+
+static void well_uring_stream_add(struct well_uring *u,
+				  struct well_uring_slot *slot)
+{
+	struct well_uring_slot **pp = &u->stream_list;
+
+	while (*pp)
+		pp = &(*pp)->snext;
+	slot->snext = NULL;
+	*pp = slot;
+}
+
+static void well_uring_finish(struct well_uring *u,
+			      struct well_uring_slot *slot);
+static int well_uring_issue(struct well_uring *u, struct well_uring_slot *slot,
+			    unsigned int s);
+
+static void well_uring_stream_unlink(struct well_uring *u,
+				     struct well_uring_slot *slot)
+{
+	struct well_uring_slot **pp = &u->stream_list;
+
+	while (*pp && *pp != slot)
+		pp = &(*pp)->snext;
+	if (*pp)
+		*pp = slot->snext;
+}
+
+/*
+ * The head of @key's stream has handed over all its bytes (@key->error 0)
+ * or failed, and is unlinked: start the next request on the stream, or,
+ * after a failure, end every queued one with -ECANCELED (the stream has a
+ * gap now).
+ */
+static void well_uring_stream_start(struct well_uring *u,
+				    const struct well_uring_io *key)
+{
+	struct well_uring_slot **pp = &u->stream_list, *s;
+	int err = key->error;
+
+	while ((s = *pp)) {
+		if (!well_uring_same_stream(s, key)) {
+			pp = &s->snext;
+			continue;
+		}
+		if (!err) {
+			err = well_uring_issue(u, s, 0);
+			if (!err)
+				break;
+			s->io.error = err;
+		} else {
+			s->io.error = -ECANCELED;
+		}
+		*pp = s->snext;
+		well_uring_finish(u, s);
+	}
 }
 
 /* The slot a CQE's user_data names, or NULL when it is not this context's. */
@@ -206,14 +284,17 @@ static void well_uring_finish(struct well_uring *u,
 	well_uring_flush(u);
 }
 
-/* What a result CQE of span @s means: resubmit, go on, or fail. */
-static void well_uring_result(struct well_uring *u,
+/*
+ * What a result CQE of span @s means: resubmit, go on, or fail. Returns 1
+ * when @slot is done with its stream (the next request there may go).
+ */
+static int well_uring_result(struct well_uring *u,
 			      struct well_uring_slot *slot, unsigned int s,
 			      int res)
 {
 	struct well_uring_span *sp = &slot->span[s];
 	struct well_uring_io *io = &slot->io;
-	int err = 0;
+	int stream = well_uring_is_stream(io->op), over = 0, err = 0;
 
 	if (res > 0) {
 		sp->done += (size_t)res;
@@ -228,14 +309,18 @@ static void well_uring_result(struct well_uring *u,
 	}
 	if (err && !io->error)
 		io->error = err;
-	if (io->error)
-		return;
-	if (sp->done < sp->len)
-		err = well_uring_issue(u, slot, s);
-	else if (s == 0 && slot->nspan == 2 && well_uring_is_stream(io->op))
-		err = well_uring_issue(u, slot, 1);
-	if (err)
-		io->error = err;
+	if (!io->error) {
+		if (sp->done < sp->len)
+			err = well_uring_issue(u, slot, s);
+		else if (s == 0 && slot->nspan == 2 && stream)
+			err = well_uring_issue(u, slot, 1);
+		else
+			over = 1;
+		if (err)
+			io->error = err;
+	}
+	/* A stream's next request goes once this one's bytes are handed over. */
+	return stream && (io->error || over);
 }
 
 /**
@@ -252,6 +337,8 @@ static void well_uring_result(struct well_uring *u,
 int well_uring_cqe(struct well_uring *u, const struct io_uring_cqe *cqe)
 {
 	struct well_uring_slot *slot = well_uring_slot_of(u, cqe->user_data);
+	struct well_uring_io key;
+	int next = 0;
 
 	if (!slot)
 		return 0;
@@ -261,11 +348,19 @@ int well_uring_cqe(struct well_uring *u, const struct io_uring_cqe *cqe)
 	} else {
 		if (cqe->flags & IORING_CQE_F_MORE)
 			slot->busy++;	/* its notification is to come */
-		well_uring_result(u, slot, (unsigned int)(cqe->user_data & 1),
-				  cqe->res);
+		next = well_uring_result(u, slot,
+					 (unsigned int)(cqe->user_data & 1),
+					 cqe->res);
 	}
+	if (next) {
+		well_uring_stream_unlink(u, slot);
+		key = slot->io;
+	}
+	/* Reported before the requests behind it on its stream. */
 	if (!slot->busy)
 		well_uring_finish(u, slot);
+	if (next)
+		well_uring_stream_start(u, &key);
 	return 1;
 }
 
@@ -317,10 +412,13 @@ int well_uring_run(struct well_uring *u, unsigned int wait_nr)
  * Prepares one SQE per contiguous span of the reservation (two when it
  * wraps), fixed-buffer reads and writes when the memory is registered,
  * plain ones from the same pointers when not. A file request's spans go
- * in parallel; a socket request's one after the other, so its bytes stay
- * in order on the stream. Keep at most one request per stream socket and
- * direction in flight. Nothing is submitted: well_uring_run() or
- * io_uring_submit() does it.
+ * in parallel. Socket requests keep their order on each stream (fd and
+ * direction): one SQE per stream is in flight, the next (the rest of a
+ * short transfer, the span after the wrap, the next request) issued when
+ * it returns; a SEND_ZC's notification need not have come. When one
+ * fails, the requests queued behind it on its stream end with
+ * -ECANCELED. Nothing is submitted: well_uring_run() or io_uring_submit()
+ * does it.
  *
  * Return: 0; -EINVAL for a bad @io; -EBUSY when @u->depth requests are in
  * flight or the submission queue has no room even after a submit.
@@ -331,7 +429,7 @@ int well_uring_prep(struct well_uring *u, const struct well_uring_io *io)
 	struct well_uring_slot *slot;
 	size_t run, len0;
 	unsigned int need;
-	int err;
+	int stream, err;
 
 	if (!io->count || io->count > well_blk_count(w) || io->op > 3 ||
 	    !io->to || io->fd < 0)
@@ -357,18 +455,25 @@ int well_uring_prep(struct well_uring *u, const struct well_uring_io *io)
 		slot->span[1].off = io->off + len0;
 		slot->nspan = 2;
 	}
-	need = well_uring_is_stream(io->op) ? 1 : slot->nspan;
+	stream = well_uring_is_stream(io->op);
+	need = !stream ? slot->nspan : !well_uring_stream_busy(u, io);
 	if (io_uring_sq_space_left(u->ring) < need &&
 	    (io_uring_submit(u->ring) < 0 ||
 	     io_uring_sq_space_left(u->ring) < need))
 		return -EBUSY;
 	u->free = slot->next;
 	u->inflight++;
+	if (stream)
+		well_uring_stream_add(u, slot);
+	if (!need)
+		return 0;	/* queued behind its stream's earlier requests */
 	err = well_uring_issue(u, slot, 0);
 	if (!err && need == 2)
 		err = well_uring_issue(u, slot, 1);
 	/* Room was checked: an SQE is missing only if the ring broke. */
 	if (err && !slot->busy) {
+		if (stream)	/* the head of its stream, none behind it */
+			well_uring_stream_unlink(u, slot);
 		u->inflight--;
 		well_uring_put(u, slot);
 		return err;

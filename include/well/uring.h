@@ -13,7 +13,8 @@
  *     working with plain, unregistered requests from the same pointers.
  *   - well_uring_prep() queues one request for one reservation: at most
  *     two SQEs, one per contiguous span (well_span()), resumed on short
- *     transfers until every byte moved or an error occurred.
+ *     transfers until every byte moved or an error occurred. Requests on
+ *     one socket keep their order on the stream.
  *   - Requests may complete in any order; the blocks go back in
  *     reservation order (well_release_multi()): a finished request whose
  *     predecessor is still in flight waits on a list of its own.
@@ -109,6 +110,9 @@ struct well_uring_io {
  * @slots: the requests; private to the library.
  * @free: free slots; private.
  * @wait_list: finished slots waiting for their release; private.
+ * @stream_list: socket requests in the order they were queued, the head
+ *               of each stream (fd and direction) the one with its SQE in
+ *               flight; private.
  *
  * Fill @complete, @release and @arg after well_uring_init(); the other
  * members are the library's and only read by the caller.
@@ -128,6 +132,7 @@ struct well_uring {
 	struct well_uring_slot *slots;
 	struct well_uring_slot *free;
 	struct well_uring_slot *wait_list;
+	struct well_uring_slot *stream_list;
 };
 
 int well_uring_init(struct well_uring *u, struct io_uring *ring,

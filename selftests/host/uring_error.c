@@ -3,7 +3,8 @@
  * io_uring layer: failures are reported with the blocks they concern.
  * A closed fd (EBADF) between two good requests, a send on a socket whose
  * peer is gone (EPIPE), a receive that meets a closed peer and a read that
- * meets end of file part way (ENODATA, with the bytes that did arrive):
+ * meets end of file part way (ENODATA, with the bytes that did arrive),
+ * sends queued behind a failed one on the same socket (ECANCELED):
  * each request reports once, with its pos and count; every block is
  * released exactly once, in reservation order; nothing is lost.
  */
@@ -176,6 +177,40 @@ TEST_F(err, send_to_closed_peer)
 	EXPECT_EQ(-EPIPE, self->done[0].error);
 	EXPECT_EQ(0, self->done[0].done);
 	ASSERT_EQ(1, self->nrel);
+	EXPECT_EQ(COUNT, well_peek(tx));
+	EXPECT_EQ(0, well_peek(rx));
+}
+
+TEST_F(err, requests_queued_behind_a_failed_send)
+{
+	struct well_side *tx = &self->w.tx, *rx = &self->w.rx;
+	size_t pos[3];
+	unsigned int i;
+	int sv[2];
+
+	if (self->skip)
+		SKIP(return, "io_uring unavailable: %s", strerror(-self->skip));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	close(sv[1]);
+	ASSERT_EQ(6, well_reserve(tx, &pos[0], 6));
+	well_release_single(rx, 6);
+	/* One stream: the first goes, the others wait behind it. */
+	pos[0] = queue(_metadata, self, rx, tx, 1, sv[0], WELL_URING_SEND, 0);
+	pos[1] = queue(_metadata, self, rx, tx, 3, sv[0], WELL_URING_SEND, 0);
+	pos[2] = queue(_metadata, self, rx, tx, 2, sv[0], WELL_URING_SEND, 0);
+	EXPECT_EQ(3, self->u.inflight);
+	drain(_metadata, self);
+	close(sv[0]);
+	ASSERT_EQ(3, self->ndone);
+	EXPECT_EQ(-EPIPE, self->done[0].error);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(pos[i], self->done[i].pos);
+		EXPECT_EQ(0, self->done[i].done);
+		if (i)
+			EXPECT_EQ(-ECANCELED, self->done[i].error);
+		EXPECT_EQ(pos[i], self->rel_pos[i]);
+	}
+	ASSERT_EQ(3, self->nrel);
 	EXPECT_EQ(COUNT, well_peek(tx));
 	EXPECT_EQ(0, well_peek(rx));
 }

@@ -3,7 +3,8 @@
  * io_uring layer on stream sockets: seeded random bytes are copied into
  * ring A's blocks, sent from them (SEND, or SEND_ZC where the kernel and
  * the socket have it), received into ring B's blocks (RECV, resumed on
- * short receives) and copied out; the bytes out equal the bytes in. Over
+ * short receives) and copied out, up to 4 sends and 4 receives in flight
+ * on the socket; the bytes out equal the bytes in, in order. Over
  * a TCP loopback pair and an AF_UNIX socketpair (no SEND_ZC there: each
  * request falls back to SEND), registered and not.
  */
@@ -63,7 +64,7 @@ static int tcp_pair(int fd[2])
 	close(l);
 	if (fd[1] < 0)
 		return -errno;
-	/* Small sends, each waited for: no Nagle against delayed ACKs. */
+	/* Small sends: no Nagle holding them back for the peer's ACK. */
 	return setsockopt(fd[0], IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
 			  sizeof(int)) ? -errno : 0;
 }
