@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # make check's docs step, as TAP: make docs (sphinx-build -W) succeeds, and
-# the API pages document every symbol libwell.so exports
-# (user/libwell.map) and every structure and inline function of the
+# the API pages document every symbol libwell.so and libwell-uring.so
+# export (user/libwell.map, user/libwell-uring.map) and every structure and inline function of the
 # headers they cover.
 # Usage: docs-check.sh MAKE HTML_DIR   (from the source tree)
 set -u
@@ -25,15 +25,17 @@ documented() {
 	done
 }
 
-# shellcheck disable=SC2046
-missing=$(documented $(sed -n 's/^[[:space:]]*\([a-z_0-9]*\);$/\1/p' \
-	user/libwell.map))
-tap "$([ -z "$missing" ]; echo $?)" \
-	"docs: every symbol of user/libwell.map in the API reference" \
-	"undocumented: $missing"
+for map in user/libwell.map user/libwell-uring.map; do
+	# shellcheck disable=SC2046
+	missing=$(documented $(sed -n 's/^[[:space:]]*\([a-z_0-9]*\);$/\1/p' \
+		"$map"))
+	tap "$([ -z "$missing" ]; echo $?)" \
+		"docs: every symbol of $map in the API reference" \
+		"undocumented: $missing"
+done
 
 for h in include/well.h include/ffma.h include/well/dev.h \
-		include/linux/well.h; do
+		include/well/uring.h include/linux/well.h; do
 	# shellcheck disable=SC2046
 	missing=$(documented $(sed -n \
 		-e 's/^struct \([a-z_0-9]*\) {.*/\1/p' \

@@ -50,27 +50,36 @@ for t in well-consume well-demo; do
 		"release: $t --version says $version" "got: $got"
 done
 
-so=$out/lib/libwell.so.$version
-soname=$(readelf -d "$so" 2>/dev/null |
-	sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')
-tap "$([ "$soname" = "libwell.so.$soversion" ]; echo $?)" \
-	"release: libwell.so.$version has soname libwell.so.$soversion" \
-	"soname: '$soname'"
+# check_lib NAME MAP: $out/lib/NAME.so.$version has soname
+# NAME.so.$soversion and exports exactly the globals of the version
+# script MAP, each in its node.
+check_lib() {
+	so=$out/lib/$1.so.$version
+	soname=$(readelf -d "$so" 2>/dev/null |
+		sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')
+	tap "$([ "$soname" = "$1.so.$soversion" ]; echo $?)" \
+		"release: $1.so.$version has soname $1.so.$soversion" \
+		"soname: '$soname'"
 
-# Exactly the globals of the version script, each in its node.
-node=$(sed -n 's/^\([A-Za-z0-9_.]*\) *{.*/\1/p' user/libwell.map | head -n 1)
-sed -n '/global:/,/local:/s/^[[:space:]]*\([a-z_0-9]*\);$/\1/p' \
-	user/libwell.map | sort >"$out/map.syms"
-nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sort \
-	>"$out/so.syms"
-sed 's/@.*//' "$out/so.syms" | sort >"$out/so.bare"
-{
-	diff "$out/map.syms" "$out/so.bare"
-	grep -v "@@$node\$" "$out/so.syms"
-} >"$out/syms.diff"
-tap_log "$([ ! -s "$out/syms.diff" ]; echo $?)" \
-	"release: libwell.so exports exactly user/libwell.map, all in $node" \
-	"$out/syms.diff"
+	node=$(sed -n 's/^\([A-Za-z0-9_.]*\) *{.*/\1/p' "$2" | head -n 1)
+	sed -n '/global:/,/local:/s/^[[:space:]]*\([a-z_0-9]*\);$/\1/p' \
+		"$2" | sort >"$out/map.syms"
+	nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sort \
+		>"$out/so.syms"
+	sed 's/@.*//' "$out/so.syms" | sort >"$out/so.bare"
+	{
+		diff "$out/map.syms" "$out/so.bare"
+		grep -v "@@$node\$" "$out/so.syms"
+	} >"$out/syms.diff"
+	tap_log "$([ ! -s "$out/syms.diff" ]; echo $?)" \
+		"release: $1.so exports exactly $2, all in $node" \
+		"$out/syms.diff"
+}
+check_lib libwell user/libwell.map
+# libwell-uring is built only where pkg-config finds liburing.
+if pkg-config --exists liburing 2>/dev/null; then
+	check_lib libwell-uring user/libwell-uring.map
+fi
 
 # Licences: every identifier of every file's SPDX line (on its first
 # line, or its second after #!) has a text.
