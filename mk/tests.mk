@@ -100,10 +100,19 @@ CHECK_STEPS	+= $(foreach t,$(HOST_TESTS),plain/$(t):$(OUT)/plain/test/$(t)) \
 		   asan-user/ffma_sanitize:$(SAN_USER_TEST) \
 		   valgrind/ffma_sanitize:'valgrind -q $(OUT)/plain/test/ffma_sanitize'
 
-# Static test programs for the VM: selftests/vm/*.c.
+# Static test programs for the VM: selftests/vm/*.c; uring_* also link
+# libwell-uring and liburing, and are left out without liburing.
 VM_TESTS	:= $(patsubst selftests/vm/%.c,%,$(wildcard selftests/vm/*.c))
+ifneq ($(URING_OK),y)
+VM_TESTS	:= $(filter-out uring_%,$(VM_TESTS))
+endif
 VM_TEST_BINS	:= $(VM_TESTS:%=$(OUT)/static/test/%)
+VM_URING_BINS	:= $(filter $(OUT)/static/test/uring_%,$(VM_TEST_BINS))
+$(VM_URING_BINS): $(OUT)/plain/libwell-uring.a
+$(VM_URING_BINS): VM_URING := $(OUT)/plain/libwell-uring.a
+$(VM_URING_BINS): VM_URING_LIBS := $(URING_CFLAGS) $(URING_LIBS)
 $(OUT)/static/test/%: selftests/vm/%.c $(LIB_A) $(TEST_LIB_SRCS) \
 		$(TEST_LIB_HDRS) $(KSFT_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -static -o $@ $< $(TEST_LIB_SRCS) $(LIB_A)
+	$(CC) $(TEST_CFLAGS) -static -o $@ $< $(TEST_LIB_SRCS) $(VM_URING) \
+		$(LIB_A) $(VM_URING_LIBS)
