@@ -3,8 +3,8 @@
 # The Debian packages: make deb (dpkg-buildpackage -b -us -uc of a copy of
 # the tree), lintian without an error, what each package holds (dpkg-deb),
 # then all of them unpacked into a scratch root (dpkg -x) and used there:
-# the examples built with its pkg-config and run on its libwell.so.0, the
-# tools run, the pages read, well.ko built by dkms from its /usr/src.
+# the examples built with its pkg-config (well, or well-uring when their
+# Build: line says so) and run on its libwell.so.0, the tools run, the pages read, well.ko built by dkms from its /usr/src.
 # Usage: selftests/install/check-deb.sh OUT   (from the source tree, as root)
 set -u
 mkdir -p "$1" && out=$(cd "$1" && pwd) || exit 1
@@ -36,14 +36,15 @@ tap_log $? "make deb: dpkg-buildpackage -b -us -uc ($(($(date +%s) - start)) s)"
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
 missing=""
-for p in libwell0_${debver}_$arch libwell-dev_${debver}_$arch \
+for p in libwell0_${debver}_$arch libwell-uring0_${debver}_$arch \
+	 libwell-dev_${debver}_$arch \
 	 well-tools_${debver}_$arch well-dkms_${debver}_all; do
 	[ -f "$deb/$p.deb" ] || missing="$missing $p.deb"
 done
 if [ -z "$missing" ]; then
-	tap 0 "libwell0, libwell-dev, well-tools and well-dkms $debver built"
+	tap 0 "libwell0, libwell-uring0, libwell-dev, well-tools and well-dkms $debver built"
 else
-	tap 1 "libwell0, libwell-dev, well-tools and well-dkms built" \
+	tap 1 "libwell0, libwell-uring0, libwell-dev, well-tools and well-dkms built" \
 		"missing:$missing" "built: $(cd "$deb" && echo *.deb)"
 	echo "1..$n"
 	exit 1
@@ -82,14 +83,26 @@ tap $? "libwell0: nothing else" "also: $extra"
 dpkg-deb -f "$deb/libwell0_${debver}_$arch.deb" Depends | grep -q libc6
 tap $? "libwell0 depends on libc6"
 
+# libwell-uring0: the io_uring layer's shared library and nothing else.
+has libwell-uring0 "$lib/libwell-uring.so.0" "$lib/libwell-uring.so.$version"
+tap_log $? "libwell-uring0: $lib/libwell-uring.so.0 and libwell-uring.so.$version" \
+	"$work/log"
+extra=$(grep -v -e '/$' -e "^/usr/share/doc/libwell-uring0/" \
+	-e "^$lib/libwell-uring.so.0" "$work/contents")
+[ -z "$extra" ]
+tap $? "libwell-uring0: nothing else" "also: $extra"
+dpkg-deb -f "$deb/libwell-uring0_${debver}_$arch.deb" Depends | grep -q liburing2
+tap $? "libwell-uring0 depends on liburing2"
+
 # libwell-dev: headers, libwell.a, the link, well.pc, a page per function.
 hdrs=$(cd include && find . -name '*.h' | sed 's|^\.|/usr/include|')
 pages=$(sed -n 's|^[[:space:]]*\([a-z_][a-z0-9_]*\);$|/usr/share/man/man3/\1.3.gz|p' \
-	user/libwell.map)
+	user/libwell.map user/libwell-uring.map)
 # shellcheck disable=SC2086
 has libwell-dev $hdrs "$lib/libwell.a" "$lib/libwell.so" "$lib/pkgconfig/well.pc" \
-	$pages
-tap_log $? "libwell-dev: $(echo "$hdrs" | wc -w) headers, libwell.a, libwell.so, well.pc, $(echo "$pages" | wc -w) section 3 pages" \
+	"$lib/libwell-uring.a" "$lib/libwell-uring.so" \
+	"$lib/pkgconfig/well-uring.pc" $pages
+tap_log $? "libwell-dev: $(echo "$hdrs" | wc -w) headers, libwell{,-uring}.a and .so, well.pc, well-uring.pc, $(echo "$pages" | wc -w) section 3 pages" \
 	"$work/log"
 dpkg-deb -f "$deb/libwell-dev_${debver}_$arch.deb" Depends |
 	grep -q "libwell0 (= $debver)"
@@ -120,18 +133,23 @@ grep -q 'addgroup --system --quiet well' "$work/ctl/postinst" &&
 tap $? "well-dkms: postinst creates the group and runs dkms, prerm removes"
 
 # All of them unpacked into a scratch root and used there.
-for f in "$deb"/libwell0_*.deb "$deb"/libwell-dev_*.deb "$deb"/well-tools_*.deb \
+for f in "$deb"/libwell0_*.deb "$deb"/libwell-uring0_*.deb \
+	 "$deb"/libwell-dev_*.deb "$deb"/well-tools_*.deb \
 	 "$deb"/well-dkms_*.deb; do
 	dpkg -x "$f" "$root" || tap 1 "dpkg -x $(basename "$f")"
 done
 PKG_CONFIG_SYSROOT_DIR=$root
-PKG_CONFIG_LIBDIR=$root$lib/pkgconfig
+# liburing.pc (of liburing-dev, which libwell-dev depends on) where the
+# system keeps it.
+PKG_CONFIG_LIBDIR=$root$lib/pkgconfig:$(pkg-config --variable pc_path pkg-config)
 export PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
 for ex in examples/*.c; do
 	name=$(basename "$ex" .c)
+	pkg=$(sed -n 's/.*Build:.*pkg-config --cflags --libs \([a-z-]*\).*/\1/p' \
+		"$ex" | head -n 1)
 	# shellcheck disable=SC2046
 	${CC:-cc} -std=gnu11 -O2 -Wall -Werror -o "$work/bin/$name" "$ex" \
-		$(pkg-config --cflags --libs well) >"$work/log" 2>&1 &&
+		$(pkg-config --cflags --libs "${pkg:-well}") >"$work/log" 2>&1 &&
 		LD_LIBRARY_PATH=$root$lib "$work/bin/$name" >>"$work/log" 2>&1
 	tap_log $? "$name: built with the unpacked libwell-dev, runs on libwell0" \
 		"$work/log"
