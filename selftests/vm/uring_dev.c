@@ -25,7 +25,7 @@
 #define BS		4096
 #define COUNT		64
 #define PRODUCERS	2
-#define BLOCKS		20000	/* per producer */
+#define BLOCKS		4000	/* per producer: 125 laps, 32 MiB */
 
 /* Does this kernel take /dev/well's own mapping as a fixed buffer? */
 static int mapping_registers(void)
