@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * well.c - reserve and release on a lock-free ring of blocks.
+ * well.c - set-up of a lock-free ring of blocks, and the out-of-line copy
+ * of the hot path that include/well.h defines inline (reserve, release,
+ * peek), so that libwell exports every function of well.h.
  *
- * Orderings (Documentation/well/memory-model.rst has the full table):
+ * Orderings of the hot path (Documentation/well/memory-model.rst has the
+ * full table; each tag is a comment at its operation in well.h):
  *   R1  release into a side: store-release (single) or CAS acq_rel (multi)
  *       of @tail, after the releaser's reads and writes of its blocks.
  *   A1  reserve: load-acquire of @tail, before the reserver touches the
@@ -18,21 +21,12 @@
  *       release and releases its own: the consumer that acquires the
  *       newest @tail sees the blocks of every earlier releaser.
  */
+/* The hot path of well.h, compiled here once more out of line. */
+#define WELL_STATIC
 #include "well.h"
 #include "port.h"
 
 WELL_STATIC_ASSERT(sizeof(size_t) == sizeof(void *), "size_t holds a pointer");
-WELL_STATIC_ASSERT(offsetof(struct well, tx) % WELL_LINE == 0,
-		   "tx starts a cache line");
-WELL_STATIC_ASSERT(offsetof(struct well, rx) % WELL_LINE == 0,
-		   "rx starts a cache line");
-WELL_STATIC_ASSERT(offsetof(struct well, mem) < offsetof(struct well, tx),
-		   "geometry shares no line with tx");
-WELL_STATIC_ASSERT(offsetof(struct well_side, tail) -
-		   offsetof(struct well_side, head) >= WELL_LINE,
-		   "head and tail are written by different sides");
-WELL_STATIC_ASSERT(offsetof(struct well_side, tail) % WELL_LINE == 0,
-		   "tail starts a cache line");
 
 /* Largest block count: counters stay far from wrapping ambiguity. */
 #define WELL_MAX_COUNT	(((size_t)-1 >> 2) + 1)
@@ -162,153 +156,3 @@ size_t well_blk_count(const struct well *w)
 	return w->blk_count;
 }
 
-/*
- * Blocks available to a reserver that saw @head, given a @tail value.
- * Counters only grow, so a stale @tail gives a smaller, safe amount; a
- * value outside [0, limit] (a @seen older than @head, or a scribbled
- * counter) means nothing is available.
- */
-static inline size_t well_amount(const struct well_side *sym, size_t tail,
-				 size_t head)
-{
-	size_t amount = tail + sym->bias - head;
-
-	return amount <= sym->limit ? amount : 0;
-}
-
-static inline size_t well_min(size_t a, size_t b)
-{
-	return a < b ? a : b;
-}
-
-/**
- * well_reserve() - reserve up to @max blocks from one side of a well.
- * @from: the side to reserve from (&w->tx to produce, &w->rx to consume).
- * @pos: where to store the position token for well_access() and release.
- * @max: most blocks wanted; (size_t)-1 for all that are available.
- *
- * Safe with any number of threads reserving from @from at once. Never
- * waits: scheduling decisions belong to the caller.
- *
- * Return: blocks reserved, 0 when none are available (*@pos untouched).
- */
-size_t well_reserve(struct well_side *from, size_t *pos, size_t max)
-{
-	/* A2: pairs with the R2 CAS below in other reservers. */
-	size_t head = well_load_acquire(&from->head);
-	size_t amount;
-
-	do {
-		/* A3: pairs with R3 below in other reservers. */
-		size_t tail = well_load_acquire(&from->seen);
-
-		amount = well_amount(from, tail, head);
-		if (amount < max) {
-			/* A1: pairs with R1 in the other side's releasers. */
-			size_t fresh = well_load_acquire(&from->tail);
-
-			if (fresh != tail) {
-				/* R3: pairs with A3 above in other reservers. */
-				well_store_release(&from->seen, fresh);
-				amount = well_amount(from, fresh, head);
-			}
-		}
-		amount = well_min(amount, max);
-		if (!amount)
-			return 0;
-		/* R2/A2: pairs with the A2 load above in other reservers. */
-	} while (!well_cas_acq_rel(&from->head, &head, head + amount));
-
-	*pos = head;
-	return amount;
-}
-
-/**
- * well_reserve_single() - well_reserve() for a side with one reserver.
- * @from: the side to reserve from; no other thread reserves from it.
- * @pos: where to store the position token.
- * @max: most blocks wanted; (size_t)-1 for all that are available.
- *
- * The fast path for a single producer or a single consumer: no atomic
- * read-modify-write. Do not mix with well_reserve() on the same side.
- *
- * Return: blocks reserved, 0 when none are available (*@pos untouched).
- */
-size_t well_reserve_single(struct well_side *from, size_t *pos, size_t max)
-{
-	size_t head = well_load_relaxed(&from->head);
-	size_t tail = well_load_relaxed(&from->seen);
-	size_t amount = well_amount(from, tail, head);
-
-	if (amount < max) {
-		/* A1: pairs with R1 in the other side's releasers. */
-		tail = well_load_acquire(&from->tail);
-		well_store_relaxed(&from->seen, tail);
-		amount = well_amount(from, tail, head);
-	}
-	amount = well_min(amount, max);
-	if (!amount)
-		return 0;
-	/* Only this thread writes @head: no ordering needed. */
-	well_store_relaxed(&from->head, head + amount);
-	*pos = head;
-	return amount;
-}
-
-/**
- * well_peek() - blocks available to reserve from a side, without reserving.
- * @from: the side to look at.
- *
- * A snapshot: other threads may change it before the caller acts on it.
- *
- * Return: blocks a well_reserve() on @from could get now.
- */
-size_t well_peek(const struct well_side *from)
-{
-	size_t head = well_load_relaxed(&from->head);
-
-	/* A1: pairs with R1; a caller may reserve on the strength of this. */
-	return well_amount(from, well_load_acquire(&from->tail), head);
-}
-
-/**
- * well_release_single() - release blocks into a side with one releaser.
- * @to: the side that receives the blocks (&w->rx after reserving from
- *      tx, &w->tx after reserving from rx).
- * @count: blocks to release, the amount of the caller's reservation.
- *
- * Only valid when a single thread releases into @to: reservations are then
- * released in the order they were made.
- */
-void well_release_single(struct well_side *to, size_t count)
-{
-	/* Only this thread writes @tail: a plain read of its own value. */
-	size_t tail = well_load_relaxed(&to->tail);
-
-	/* R1: pairs with A1 in the reservers of @to. */
-	well_store_release(&to->tail, tail + count);
-}
-
-/**
- * well_release_multi() - release a reservation when several threads release.
- * @to: the side that receives the blocks.
- * @count: blocks to release, the amount of the reservation.
- * @pos: the reservation's position token.
- *
- * Reservations must be released in the order they were made; this fails
- * while an earlier one is still held, and succeeds once it has landed. Any
- * thread may release a reservation abandoned by another, given its @pos and
- * @count.
- *
- * Return: @count on success, 0 while an earlier reservation is unreleased
- * (or when @count is 0).
- */
-size_t well_release_multi(struct well_side *to, size_t count, size_t pos)
-{
-	size_t expected = pos;
-
-	if (!count)
-		return 0;
-	/* R1 and R4: pairs with A1 in reservers and with earlier releasers. */
-	return well_cas_acq_rel(&to->tail, &expected, pos + count) ? count : 0;
-}

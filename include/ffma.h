@@ -22,6 +22,10 @@
 
 #include "well/atomic.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define FFMA_SLICE_SHIFT	21
 #define FFMA_SLICE_SIZE		((size_t)1 << FFMA_SLICE_SHIFT)
 /* Objects start on this boundary inside a slice. */
@@ -103,5 +107,9 @@ void ffma_mem_free(void *ptr);
 void *ffma_mem_alloc_zero(size_t size);
 void *ffma_mem_realloc(void *ptr, size_t size);
 void ffma_mem_reclaim(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* FFMA_H */

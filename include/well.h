@@ -24,6 +24,22 @@
 #include "well/atomic.h"
 #include "well/version.h"
 
+/*
+ * The hot path (reserve, release, peek) is defined here, so a program's
+ * own compiler inlines it and, under -fsanitize=thread, instruments its
+ * atomics: ThreadSanitizer then sees each hand-over of blocks. Every
+ * function also exists out of line in libwell, for binaries linked before
+ * and for other languages: core/well.c defines WELL_STATIC empty before
+ * including this file.
+ */
+#ifndef WELL_STATIC
+#define WELL_STATIC	static
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * struct well_side - one side (tx or rx) of a well.
  * @head: blocks ever reserved from this side (reservers write it).
@@ -68,6 +84,31 @@ struct well {
 	struct well_side rx;
 };
 
+/*
+ * One layout in C, C++ and the kernel: the same offsets whatever the
+ * language, so a structure one compiled and another uses (the /dev/well
+ * ctrl page, a C++ program linked with libwell) agree. On LP64 a side is
+ * 256 bytes and a well 640.
+ */
+WELL_STATIC_ASSERT(offsetof(struct well_side, head) == 0 &&
+		   offsetof(struct well_side, seen) == sizeof(size_t) &&
+		   offsetof(struct well_side, bias) == 2 * sizeof(size_t) &&
+		   offsetof(struct well_side, limit) == 3 * sizeof(size_t),
+		   "well_side: the reservers' words in one line");
+WELL_STATIC_ASSERT(offsetof(struct well_side, tail) == WELL_LINE &&
+		   sizeof(struct well_side) == 2 * WELL_LINE,
+		   "well_side: tail on a line of its own");
+WELL_STATIC_ASSERT(offsetof(struct well, blk_size) == 0 &&
+		   offsetof(struct well, blk_count) == sizeof(size_t) &&
+		   offsetof(struct well, blk_mask) == 2 * sizeof(size_t) &&
+		   offsetof(struct well, blk_shift) == 3 * sizeof(size_t) &&
+		   offsetof(struct well, mem) == 4 * sizeof(size_t),
+		   "well: the geometry in the first line");
+WELL_STATIC_ASSERT(offsetof(struct well, tx) == WELL_LINE &&
+		   offsetof(struct well, rx) == 3 * WELL_LINE &&
+		   sizeof(struct well) == 5 * WELL_LINE,
+		   "well: geometry, tx and rx each on lines of their own");
+
 int well_params(size_t blk_size, size_t blk_count, struct well *out);
 int well_init(struct well *w, void *mem);
 void well_deinit(struct well *w);
@@ -76,12 +117,19 @@ size_t well_size(const struct well *w);
 size_t well_blk_size(const struct well *w);
 size_t well_blk_count(const struct well *w);
 
-size_t well_reserve(struct well_side *from, size_t *pos, size_t max);
-size_t well_reserve_single(struct well_side *from, size_t *pos, size_t max);
-size_t well_peek(const struct well_side *from);
-
-void well_release_single(struct well_side *to, size_t count);
-size_t well_release_multi(struct well_side *to, size_t count, size_t pos);
+/*
+ * Declared without inline, defined inline below: in core/well.c, where
+ * WELL_STATIC is empty, a declaration without inline makes the inline
+ * definition the external one (C11 6.7.4p7).
+ */
+WELL_STATIC size_t well_reserve(struct well_side *from, size_t *pos,
+				size_t max);
+WELL_STATIC size_t well_reserve_single(struct well_side *from, size_t *pos,
+				       size_t max);
+WELL_STATIC size_t well_peek(const struct well_side *from);
+WELL_STATIC void well_release_single(struct well_side *to, size_t count);
+WELL_STATIC size_t well_release_multi(struct well_side *to, size_t count,
+				      size_t pos);
 
 /**
  * well_access() - address of block @i of the reservation at @pos.
@@ -138,5 +186,164 @@ static inline void *well_span(const struct well *w, size_t pos, size_t n,
  * @w: the well.
  */
 #define WELL_DEREF(type, pos, i, w)	((type *)well_access(pos, i, w))
+
+/*
+ * Blocks available to a reserver that saw @head, given a @tail value.
+ * Counters only grow, so a stale @tail gives a smaller, safe amount; a
+ * value outside [0, limit] (a @seen older than @head, or a scribbled
+ * counter) means nothing is available.
+ */
+static inline size_t well_amount(const struct well_side *sym, size_t tail,
+				 size_t head)
+{
+	size_t amount = tail + sym->bias - head;
+
+	return amount <= sym->limit ? amount : 0;
+}
+
+static inline size_t well_min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/**
+ * well_reserve_single() - well_reserve() for a side with one reserver.
+ * @from: the side to reserve from; no other thread reserves from it.
+ * @pos: where to store the position token.
+ * @max: most blocks wanted; (size_t)-1 for all that are available.
+ *
+ * The fast path for a single producer or a single consumer: no atomic
+ * read-modify-write. Do not mix with well_reserve() on the same side.
+ *
+ * Return: blocks reserved, 0 when none are available (*@pos untouched).
+ */
+WELL_STATIC inline size_t well_reserve_single(struct well_side *from,
+					      size_t *pos, size_t max)
+{
+	size_t head = well_load_relaxed(&from->head);
+	size_t tail = well_load_relaxed(&from->seen);
+	size_t amount = well_amount(from, tail, head);
+
+	if (amount < max) {
+		/* A1: pairs with R1 in the other side's releasers. */
+		tail = well_load_acquire(&from->tail);
+		well_store_relaxed(&from->seen, tail);
+		amount = well_amount(from, tail, head);
+	}
+	amount = well_min(amount, max);
+	if (!amount)
+		return 0;
+	/* Only this thread writes @head: no ordering needed. */
+	well_store_relaxed(&from->head, head + amount);
+	*pos = head;
+	return amount;
+}
+
+/**
+ * well_reserve() - reserve up to @max blocks from one side of a well.
+ * @from: the side to reserve from (&w->tx to produce, &w->rx to consume).
+ * @pos: where to store the position token for well_access() and release.
+ * @max: most blocks wanted; (size_t)-1 for all that are available.
+ *
+ * Safe with any number of threads reserving from @from at once. Never
+ * waits: scheduling decisions belong to the caller.
+ *
+ * Return: blocks reserved, 0 when none are available (*@pos untouched).
+ */
+WELL_STATIC inline size_t well_reserve(struct well_side *from, size_t *pos,
+				       size_t max)
+{
+	/* A2: pairs with the R2 CAS below in other reservers. */
+	size_t head = well_load_acquire(&from->head);
+	size_t amount;
+
+	do {
+		/* A3: pairs with R3 below in other reservers. */
+		size_t tail = well_load_acquire(&from->seen);
+
+		amount = well_amount(from, tail, head);
+		if (amount < max) {
+			/* A1: pairs with R1 in the other side's releasers. */
+			size_t fresh = well_load_acquire(&from->tail);
+
+			if (fresh != tail) {
+				/* R3: pairs with A3 above in other reservers. */
+				well_store_release(&from->seen, fresh);
+				amount = well_amount(from, fresh, head);
+			}
+		}
+		amount = well_min(amount, max);
+		if (!amount)
+			return 0;
+		/* R2/A2: pairs with the A2 load above in other reservers. */
+	} while (!well_cas_acq_rel(&from->head, &head, head + amount));
+
+	*pos = head;
+	return amount;
+}
+
+/**
+ * well_peek() - blocks available to reserve from a side, without reserving.
+ * @from: the side to look at.
+ *
+ * A snapshot: other threads may change it before the caller acts on it.
+ *
+ * Return: blocks a well_reserve() on @from could get now.
+ */
+WELL_STATIC inline size_t well_peek(const struct well_side *from)
+{
+	size_t head = well_load_relaxed(&from->head);
+
+	/* A1: pairs with R1; a caller may reserve on the strength of this. */
+	return well_amount(from, well_load_acquire(&from->tail), head);
+}
+
+/**
+ * well_release_single() - release blocks into a side with one releaser.
+ * @to: the side that receives the blocks (&w->rx after reserving from
+ *      tx, &w->tx after reserving from rx).
+ * @count: blocks to release, the amount of the caller's reservation.
+ *
+ * Only valid when a single thread releases into @to: reservations are then
+ * released in the order they were made.
+ */
+WELL_STATIC inline void well_release_single(struct well_side *to,
+					    size_t count)
+{
+	/* Only this thread writes @tail: a plain read of its own value. */
+	size_t tail = well_load_relaxed(&to->tail);
+
+	/* R1: pairs with A1 in the reservers of @to. */
+	well_store_release(&to->tail, tail + count);
+}
+
+/**
+ * well_release_multi() - release a reservation when several threads release.
+ * @to: the side that receives the blocks.
+ * @count: blocks to release, the amount of the reservation.
+ * @pos: the reservation's position token.
+ *
+ * Reservations must be released in the order they were made; this fails
+ * while an earlier one is still held, and succeeds once it has landed. Any
+ * thread may release a reservation abandoned by another, given its @pos and
+ * @count.
+ *
+ * Return: @count on success, 0 while an earlier reservation is unreleased
+ * (or when @count is 0).
+ */
+WELL_STATIC inline size_t well_release_multi(struct well_side *to,
+					     size_t count, size_t pos)
+{
+	size_t expected = pos;
+
+	if (!count)
+		return 0;
+	/* R1 and R4: pairs with A1 in reservers and with earlier releasers. */
+	return well_cas_acq_rel(&to->tail, &expected, pos + count) ? count : 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* WELL_H */

@@ -36,6 +36,10 @@
 #include "../linux/well.h"
 #include "../well.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * struct well_dev - an open /dev/well ring, mapped.
  * @fd: the file descriptor.
@@ -54,6 +58,15 @@ struct well_dev {
 	struct well_ring_desc desc;
 	uint32_t read_blocks;
 };
+
+/* The same layout in C and C++: checked by both. */
+WELL_STATIC_ASSERT(offsetof(struct well_dev, geo) == WELL_LINE &&
+		   offsetof(struct well_dev, ring) ==
+		   WELL_LINE + sizeof(struct well) &&
+		   offsetof(struct well_dev, desc) ==
+		   WELL_LINE + sizeof(struct well) + 2 * sizeof(void *) &&
+		   sizeof(struct well_dev) % WELL_LINE == 0,
+		   "well_dev: the geometry on lines of its own");
 
 int well_dev_open(struct well_dev *dev, const char *path);
 int well_dev_attach(struct well_dev *dev, int fd);
@@ -84,5 +97,9 @@ static inline void *well_dev_block(const struct well_dev *dev, size_t pos,
 {
 	return well_access(pos, i, &dev->geo);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* WELL_DEV_H */

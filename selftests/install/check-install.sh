@@ -167,7 +167,7 @@ check_exports() {
 check_declared() {
 	exported=$(nm -D --defined-only "$stage/usr/lib/$1" |
 		awk '{ sub(/@.*/, "", $3); print $3 }')
-	absent=$(sed -n '/^static/d; s/^[a-z].*[ *]\(well_[a-z_]*\)(.*/\1/p' \
+	absent=$(sed -n '/^static/d; s/^\(WELL_STATIC inline \)\{0,1\}[a-z].*[ *]\(well_[a-z_]*\)(.*/\2/p' \
 			"$stage/usr/include/$2" | while read -r fn; do
 		echo "$exported" | grep -qx "$fn" || printf ' %s' "$fn"
 	done)
@@ -260,6 +260,10 @@ for hdr in $(cd "$stage/usr/include" && find . -name '*.h' | sed 's|^\./||'); do
 		$(pkg-config --cflags --libs well) >"$work/log" 2>&1
 	check "installed header $hdr compiles"
 done
+
+# C++, strict C11, ThreadSanitizer and helgrind: selftests/install/lang.sh.
+# shellcheck source=selftests/install/lang.sh
+. "$top/selftests/install/lang.sh"
 
 # ldconfig: for a real install into a directory of the dynamic linker
 # (the commands make would run, printed with -n), never with DESTDIR.

@@ -36,7 +36,7 @@ static void stamp(struct well *w, size_t pos, size_t n)
 
 TEST_F(ring, out_of_order_fails_until_earlier_lands)
 {
-	size_t a, b, c, pos;
+	size_t a = 0, b = 0, c = 0, pos = 0;
 
 	ASSERT_EQ(2, well_reserve(&self->w.tx, &a, 2));
 	ASSERT_EQ(3, well_reserve(&self->w.tx, &b, 3));
@@ -127,7 +127,7 @@ static void reserve_and_die(void *arg)
 TEST_F(ring, another_thread_releases_an_abandoned_reservation)
 {
 	struct abandoner a = { .w = &self->w };
-	size_t pos, rx_pos, lap;
+	size_t pos = 0, rx_pos = 0, lap;
 
 	ASSERT_EQ(0, ksft_thread_run(reserve_and_die, &a));
 	ASSERT_EQ(5, a.count);

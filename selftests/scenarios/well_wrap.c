@@ -73,7 +73,7 @@ TEST_F(ring, deref_matches_access)
 
 TEST_F(ring, reservation_across_the_end)
 {
-	size_t pos, rx_pos, i;
+	size_t pos = 0, rx_pos = 0, i;
 
 	cycle(_metadata, &self->w, BLK_COUNT - 2);
 	ASSERT_EQ(4, well_reserve(&self->w.tx, &pos, 4));
@@ -135,7 +135,7 @@ TEST_F(ring, span_splits_at_the_end)
 /* Odd-sized reservations over several laps: tokens count, blocks wrap. */
 TEST_F(ring, tokens_keep_counting_over_laps)
 {
-	size_t expect = 0, pos, rx_pos, got, i;
+	size_t expect = 0, pos = 0, rx_pos = 0, got, i;
 
 	while (expect < 5 * BLK_COUNT) {
 		got = well_reserve(&self->w.tx, &pos, 3);
@@ -183,7 +183,8 @@ TEST(one_block)
 /* Counters cross SIZE_MAX mid-reservation, with both kinds of calls. */
 TEST_F(ring, counters_wrap_past_size_max)
 {
-	size_t start = SIZE_MAX - 9, expect = start, pos, rx_pos, got, i;
+	size_t start = SIZE_MAX - 9, expect = start, pos = 0, rx_pos = 0,
+	       got, i;
 	unsigned int round;
 
 	well_start_at(&self->w, start);
