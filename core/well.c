@@ -89,6 +89,7 @@ static void well_sym_init(struct well_side *sym, size_t bias, size_t limit)
 	well_store_relaxed(&sym->tail, 0);
 	sym->bias = bias;
 	sym->limit = limit;
+	sym->single = 0;
 }
 
 /**
@@ -96,8 +97,9 @@ static void well_sym_init(struct well_side *sym, size_t bias, size_t limit)
  * @w: a well set up by well_params().
  * @mem: well_size(@w) bytes owned by the caller; never touched here.
  *
- * All blocks start on the tx side. Not safe against concurrent use of @w:
- * publish @w to other threads after this returns.
+ * All blocks start on the tx side, and both sides take any number of
+ * reservers (see well_set_single()). Not safe against concurrent use of
+ * @w: publish @w to other threads after this returns.
  *
  * Return: 0, or -EINVAL when @mem is NULL or @w has no geometry.
  */
@@ -109,6 +111,26 @@ int well_init(struct well *w, void *mem)
 	well_sym_init(&w->tx, w->blk_count, w->blk_count);
 	well_sym_init(&w->rx, 0, w->blk_count);
 	return 0;
+}
+
+/**
+ * well_set_single() - declare that one thread at a time reserves from a side.
+ * @from: a side of a well just set up by well_init() (&w->tx for a single
+ *        producer, &w->rx for a single consumer).
+ *
+ * From then on well_reserve() on @from is well_reserve_single(): no
+ * compare-and-swap, no retry loop. Like rte_ring's single-producer and
+ * single-consumer flags, it is a promise by the caller: two threads that
+ * reserve from @from at once, through either function, would get the same
+ * blocks. The reserver may change, when the caller orders the hand-over
+ * (a lock, a thread join). Call it after well_init(), which clears it,
+ * and before the well is shared with other threads; releases are not
+ * affected (pick well_release_single() or well_release_multi() as before).
+ */
+void well_set_single(struct well_side *from)
+{
+	if (from)
+		from->single = 1;
 }
 
 /**

@@ -48,6 +48,8 @@ extern "C" {
  * @bias: blocks available on this side before any release: the block count
  *        on tx, 0 on rx.
  * @limit: the block count; an amount above it is never available.
+ * @single: non-zero after well_set_single(): well_reserve() on this side
+ *          takes the single-reserver path.
  * @tail: blocks ever released into this side (the other side writes it).
  *
  * Callers only take its address (&w->tx, &w->rx); the members belong
@@ -58,6 +60,7 @@ struct well_side {
 	struct well_atomic seen;
 	size_t bias;
 	size_t limit;
+	size_t single;
 	WELL_LINE_ALIGNED struct well_atomic tail;
 };
 
@@ -93,7 +96,8 @@ struct well {
 WELL_STATIC_ASSERT(offsetof(struct well_side, head) == 0 &&
 		   offsetof(struct well_side, seen) == sizeof(size_t) &&
 		   offsetof(struct well_side, bias) == 2 * sizeof(size_t) &&
-		   offsetof(struct well_side, limit) == 3 * sizeof(size_t),
+		   offsetof(struct well_side, limit) == 3 * sizeof(size_t) &&
+		   offsetof(struct well_side, single) == 4 * sizeof(size_t),
 		   "well_side: the reservers' words in one line");
 WELL_STATIC_ASSERT(offsetof(struct well_side, tail) == WELL_LINE &&
 		   sizeof(struct well_side) == 2 * WELL_LINE,
@@ -116,6 +120,8 @@ void well_deinit(struct well *w);
 size_t well_size(const struct well *w);
 size_t well_blk_size(const struct well *w);
 size_t well_blk_count(const struct well *w);
+
+void well_set_single(struct well_side *from);
 
 /*
  * Declared without inline, defined inline below: in core/well.c, where
@@ -213,7 +219,9 @@ static inline size_t well_min(size_t a, size_t b)
  * @max: most blocks wanted; (size_t)-1 for all that are available.
  *
  * The fast path for a single producer or a single consumer: no atomic
- * read-modify-write. Do not mix with well_reserve() on the same side.
+ * read-modify-write. Do not mix with well_reserve() on the same side,
+ * unless the side was declared with well_set_single(), where both are the
+ * same function.
  *
  * Return: blocks reserved, 0 when none are available (*@pos untouched).
  */
@@ -246,17 +254,21 @@ WELL_STATIC inline size_t well_reserve_single(struct well_side *from,
  * @max: most blocks wanted; (size_t)-1 for all that are available.
  *
  * Safe with any number of threads reserving from @from at once. Never
- * waits: scheduling decisions belong to the caller.
+ * waits: scheduling decisions belong to the caller. On a side declared
+ * with well_set_single() it is well_reserve_single(): no compare-and-swap.
  *
  * Return: blocks reserved, 0 when none are available (*@pos untouched).
  */
 WELL_STATIC inline size_t well_reserve(struct well_side *from, size_t *pos,
 				       size_t max)
 {
-	/* A2: pairs with the R2 CAS below in other reservers. */
-	size_t head = well_load_acquire(&from->head);
-	size_t amount;
+	size_t head, amount;
 
+	/* Set before the well was shared; never changes while in use. */
+	if (from->single)
+		return well_reserve_single(from, pos, max);
+	/* A2: pairs with the R2 CAS below in other reservers. */
+	head = well_load_acquire(&from->head);
 	do {
 		/* A3: pairs with R3 below in other reservers. */
 		size_t tail = well_load_acquire(&from->seen);

@@ -152,12 +152,19 @@ static inline void well_store_release(struct well_atomic *a, size_t val)
 	__atomic_store_n(&a->v, val, __ATOMIC_RELEASE);
 }
 
-/* Compare-and-swap: acq_rel on success, acquire on failure. */
+/*
+ * Compare-and-swap: acq_rel on success, acquire on failure. A test build
+ * may define WELL_TEST_CAS_HOOK(a) to count the calls (selftests/host/
+ * well_set_single.c); it is never defined otherwise.
+ */
 static inline bool well_cas_acq_rel(struct well_atomic *a, size_t *expected,
 				    size_t desired)
 {
 	bool done;
 
+#ifdef WELL_TEST_CAS_HOOK
+	WELL_TEST_CAS_HOOK(a);
+#endif
 	WELL_VG_WORD(a);
 	WELL_VG_RELEASE(a);
 	/* Pairs with the caller's named acquire or release on the word. */

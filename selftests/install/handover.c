@@ -6,9 +6,10 @@
  * report fails the check (the hand-over is correct, so a report is a
  * false one).
  *
- * Runs SPSC (well_reserve() and well_release_single(): the seed's first
- * example), SPMC, MPSC and MPMC (well_release_multi() where a side has
- * several threads). Producers write every word of each block;
+ * Runs SPSC (both sides declared with well_set_single(), then
+ * well_reserve() and well_release_single(): the seed's first example),
+ * SPMC, MPSC and MPMC (well_reserve() and well_release_multi() where a
+ * side has several threads). Producers write every word of each block;
  * consumers check them, then scribble over the block before giving it
  * back, so a producer's next write races with them unless the release
  * orders it. Every item must arrive exactly once: exit 0, else 1.
@@ -132,6 +133,10 @@ static int run_one(unsigned int producers, unsigned int consumers)
 	mem = malloc(well_size(&r.w));
 	if (!mem || well_init(&r.w, mem))
 		return 1;
+	if (producers == 1)
+		well_set_single(&r.w.tx);
+	if (consumers == 1)
+		well_set_single(&r.w.rx);
 	for (i = 0; i < consumers; i++) {
 		c[i].run = &r;
 		c[i].id = i;

@@ -5,7 +5,7 @@
  *
  * The geometry well_params() (compiled C) writes is read back through the
  * C++ view of the structures, so both languages agree on the layout; then
- * blocks go SPSC (well_release_single()) and MPMC (three
+ * blocks go SPSC (sides declared with well_set_single()) and MPMC (three
  * std::threads a side, well_reserve() and well_release_multi()), each item
  * checked and counted exactly once; ffma_mem_alloc() objects travel
  * inside the blocks and are freed by the consumer. Exit 0, else 1.
@@ -131,6 +131,10 @@ int run_one(unsigned producers, unsigned consumers)
 	void *mem = std::malloc(well_size(&r.w));
 	if (!mem || well_init(&r.w, mem))
 		return 1;
+	if (producers == 1)
+		well_set_single(&r.w.tx);
+	if (consumers == 1)
+		well_set_single(&r.w.rx);
 
 	std::vector<std::thread> threads;
 	for (unsigned i = 0; i < consumers; i++)

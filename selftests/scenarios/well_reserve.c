@@ -2,7 +2,8 @@
 /*
  * Variable reservations: reserve returns min(max, available), (size_t)-1
  * takes everything, 0 when nothing is there; well_peek() tells the amount.
- * Every test runs with well_reserve() and with well_reserve_single().
+ * Every test runs with well_reserve(), with well_reserve_single(), and with
+ * well_reserve() on sides declared single-reserver by well_set_single().
  */
 #include "scenario.h"
 #include <well.h>
@@ -17,10 +18,14 @@ FIXTURE(ring) {
 	char mem[BLK_COUNT * 8];
 };
 
-/* The calls of one variant; release_multi: else well_release_single(). */
+/*
+ * The calls of one variant; release_multi: else well_release_single();
+ * declare: well_set_single() on both sides first.
+ */
 FIXTURE_VARIANT(ring) {
 	reserve_fn reserve;
 	bool release_multi;
+	bool declare;
 };
 
 FIXTURE_VARIANT_ADD(ring, multi) {
@@ -31,10 +36,18 @@ FIXTURE_VARIANT_ADD(ring, single) {
 	.reserve = well_reserve_single, .release_multi = false,
 };
 
+FIXTURE_VARIANT_ADD(ring, declared_single) {
+	.reserve = well_reserve, .release_multi = false, .declare = true,
+};
+
 FIXTURE_SETUP(ring)
 {
 	ASSERT_EQ(0, well_params(8, BLK_COUNT, &self->w));
 	ASSERT_EQ(0, well_init(&self->w, self->mem));
+	if (variant->declare) {
+		well_set_single(&self->w.tx);
+		well_set_single(&self->w.rx);
+	}
 }
 
 FIXTURE_TEARDOWN(ring)
@@ -202,6 +215,10 @@ TEST_F(ring, sequence_order)
 
 	ASSERT_EQ(0, well_params(sizeof(size_t), 16, &w));
 	ASSERT_EQ(0, well_init(&w, mem));
+	if (variant->declare) {
+		well_set_single(&w.tx);
+		well_set_single(&w.rx);
+	}
 	for (round = 0; round < 1000; round++) {
 		size_t avail = 16 - (produced - consumed);
 
@@ -253,6 +270,14 @@ KSTM_SCENARIO(well_reserve)
 	KSTM_RUN_FV(ring, single, stale_seen_gives_no_phantom_blocks);
 	KSTM_RUN_FV(ring, single, every_amount);
 	KSTM_RUN_FV(ring, single, sequence_order);
+	KSTM_RUN_FV(ring, declared_single, empty_rx_gives_nothing);
+	KSTM_RUN_FV(ring, declared_single, max_zero_gives_nothing);
+	KSTM_RUN_FV(ring, declared_single, gives_min_of_max_and_available);
+	KSTM_RUN_FV(ring, declared_single, full_tx_gives_nothing);
+	KSTM_RUN_FV(ring, declared_single, all_takes_what_was_released);
+	KSTM_RUN_FV(ring, declared_single, stale_seen_gives_no_phantom_blocks);
+	KSTM_RUN_FV(ring, declared_single, every_amount);
+	KSTM_RUN_FV(ring, declared_single, sequence_order);
 }
 
 TEST_HARNESS_MAIN
