@@ -44,6 +44,7 @@ static const struct ring_impl *const impls[] = {
 #define NIMPLS	ARRAY_SIZE(impls)
 
 #define CASE(n, m, w, b)	{ .name = n, .multi = m, .words = w, .batch = b }
+#define SEED(n, w, b, s)	{ .name = n, .words = w, .batch = b, .seed = s }
 static struct ring_case cases[] = {
 	CASE("spsc-8B-b1", false, 1, 1),   CASE("spsc-8B-b8", false, 1, 8),
 	CASE("spsc-8B-b32", false, 1, 32), CASE("spsc-64B-b1", false, 8, 1),
@@ -51,6 +52,9 @@ static struct ring_case cases[] = {
 	CASE("mpmc-8B-b1", true, 1, 1),    CASE("mpmc-8B-b8", true, 1, 8),
 	CASE("mpmc-8B-b32", true, 1, 32),  CASE("mpmc-64B-b1", true, 8, 1),
 	CASE("mpmc-64B-b8", true, 8, 8),   CASE("mpmc-64B-b32", true, 8, 32),
+	/* The seed's example, without and with well_set_single(). */
+	SEED("seed-8B-b1", 1, 1, 1),       SEED("seed-8B-b8", 1, 8, 1),
+	SEED("decl-8B-b1", 1, 1, 2),       SEED("decl-8B-b8", 1, 8, 2),
 };
 #define NCASES	ARRAY_SIZE(cases)
 

@@ -32,6 +32,10 @@
  * @multi: use the multi-producer/multi-consumer code paths.
  * @words: 8-byte words per item: 1 or RING_MAX_WORDS.
  * @batch: most items per ring operation.
+ * @seed: well only, in an SP/SC case: 1 for the seed's first example
+ *        (well_reserve() then well_release_single(), a CAS per reserve), 2
+ *        for the same calls on sides declared with well_set_single();
+ *        0 for well_reserve_single(). The peers run their SP/SC paths.
  * @items: items moved from producer to consumer in one run.
  */
 struct ring_case {
@@ -39,6 +43,7 @@ struct ring_case {
 	bool multi;
 	size_t words;
 	size_t batch;
+	unsigned int seed;
 	uint64_t items;
 };
 

@@ -6,7 +6,9 @@
  * consumer reads it in place, one block per item (8 or 64 bytes), walking
  * each reservation's contiguous runs from well_span().
  * SP/SC cases use well_reserve_single() and well_release_single() on both
- * sides, MP/MC cases well_reserve() and well_release_multi().
+ * sides, MP/MC cases well_reserve() and well_release_multi(). The seed-*
+ * and decl-* cases are SP/SC with well_reserve(), on sides left as
+ * well_init() sets them up or declared with well_set_single().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,16 +16,23 @@
 #include <well.h>
 #include "driver.h"
 
+/* The well, and whether SP/SC calls well_reserve() (seed-*, decl-*). */
+struct well_ring {
+	struct well w;
+	bool reserve_any;
+};
+
 /* Move up to @want items, from number @seq on, into the ring. */
 RING_INLINE size_t well_put(void *ring, struct ring_stage *st, uint64_t seq,
 			    size_t want, size_t words, bool multi)
 {
-	struct well *w = ring;
+	struct well_ring *r = ring;
+	struct well *w = &r->w;
 	size_t pos, got;
 
 	(void)st;	/* well's items are written in place */
 
-	if (multi)
+	if (multi || r->reserve_any)
 		got = well_reserve(&w->tx, &pos, want);
 	else
 		got = well_reserve_single(&w->tx, &pos, want);
@@ -48,10 +57,11 @@ RING_INLINE size_t well_put(void *ring, struct ring_stage *st, uint64_t seq,
 RING_INLINE size_t well_get(void *ring, size_t want, size_t words,
 			    bool multi, uint64_t *sum)
 {
-	struct well *w = ring;
+	struct well_ring *r = ring;
+	struct well *w = &r->w;
 	size_t pos, got;
 
-	if (multi)
+	if (multi || r->reserve_any)
 		got = well_reserve(&w->rx, &pos, want);
 	else
 		got = well_reserve_single(&w->rx, &pos, want);
@@ -75,25 +85,31 @@ RING_INLINE size_t well_get(void *ring, size_t want, size_t words,
 
 static void *well_make(const struct ring_case *c)
 {
-	struct well *w = ring_alloc(sizeof(*w));
+	struct well_ring *r = ring_alloc(sizeof(*r));
+	struct well *w = &r->w;
 
 	if (well_params(c->words * sizeof(uint64_t), RING_SLOTS, w) ||
 	    well_blk_count(w) != RING_SLOTS ||
 	    well_init(w, ring_alloc(well_size(w)))) {
 		fprintf(stderr, "ring_bench: well set-up failed\n");
-		free(w);
+		free(r);
 		return NULL;
 	}
-	return w;
+	r->reserve_any = c->seed != 0;
+	if (c->seed == 2) {
+		well_set_single(&w->tx);
+		well_set_single(&w->rx);
+	}
+	return r;
 }
 
 static void well_unmake(void *ring)
 {
-	struct well *w = ring;
+	struct well_ring *r = ring;
 
-	free(w->mem);
-	well_deinit(w);
-	free(w);
+	free(r->w.mem);
+	well_deinit(&r->w);
+	free(r);
 }
 
 RING_PEER(well, "well", well_put, well_get, well_make, well_unmake);
