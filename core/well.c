@@ -21,9 +21,23 @@
  *       release and releases its own: the consumer that acquires the
  *       newest @tail sees the blocks of every earlier releaser.
  */
-/* The hot path of well.h, compiled here once more out of line. */
-#define WELL_STATIC
+/*
+ * well.h defines the hot path static inline. Included here with those
+ * functions renamed *_inline, it lets the end of this file export each one
+ * under its own name, around the very same body.
+ */
+#define well_reserve		well_reserve_inline
+#define well_reserve_single	well_reserve_single_inline
+#define well_peek		well_peek_inline
+#define well_release_single	well_release_single_inline
+#define well_release_multi	well_release_multi_inline
 #include "well.h"
+#undef well_reserve
+#undef well_reserve_single
+#undef well_peek
+#undef well_release_single
+#undef well_release_multi
+#include "well_export.h"
 #include "port.h"
 
 WELL_STATIC_ASSERT(sizeof(size_t) == sizeof(void *), "size_t holds a pointer");
@@ -178,3 +192,31 @@ size_t well_blk_count(const struct well *w)
 	return w->blk_count;
 }
 
+/*
+ * The exported copies of well.h's hot path, for binaries that call the
+ * library (older ones, other languages); well.h has their kernel-doc.
+ */
+size_t well_reserve(struct well_side *from, size_t *pos, size_t max)
+{
+	return well_reserve_inline(from, pos, max);
+}
+
+size_t well_reserve_single(struct well_side *from, size_t *pos, size_t max)
+{
+	return well_reserve_single_inline(from, pos, max);
+}
+
+size_t well_peek(const struct well_side *from)
+{
+	return well_peek_inline(from);
+}
+
+void well_release_single(struct well_side *to, size_t count)
+{
+	well_release_single_inline(to, count);
+}
+
+size_t well_release_multi(struct well_side *to, size_t count, size_t pos)
+{
+	return well_release_multi_inline(to, count, pos);
+}

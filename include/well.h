@@ -24,18 +24,6 @@
 #include "well/atomic.h"
 #include "well/version.h"
 
-/*
- * The hot path (reserve, release, peek) is defined here, so a program's
- * own compiler inlines it and, under -fsanitize=thread, instruments its
- * atomics: ThreadSanitizer then sees each hand-over of blocks. Every
- * function also exists out of line in libwell, for binaries linked before
- * and for other languages: core/well.c defines WELL_STATIC empty before
- * including this file.
- */
-#ifndef WELL_STATIC
-#define WELL_STATIC	static
-#endif
-
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -124,18 +112,12 @@ size_t well_blk_count(const struct well *w);
 void well_set_single(struct well_side *from);
 
 /*
- * Declared without inline, defined inline below: in core/well.c, where
- * WELL_STATIC is empty, a declaration without inline makes the inline
- * definition the external one (C11 6.7.4p7).
+ * The hot path (reserve, release, peek) is defined below, static inline,
+ * so a program's own compiler inlines it and, under -fsanitize=thread,
+ * instruments its atomics: ThreadSanitizer then sees each hand-over of
+ * blocks. libwell exports the same functions out of line (core/well.c),
+ * for binaries linked before and for other languages.
  */
-WELL_STATIC size_t well_reserve(struct well_side *from, size_t *pos,
-				size_t max);
-WELL_STATIC size_t well_reserve_single(struct well_side *from, size_t *pos,
-				       size_t max);
-WELL_STATIC size_t well_peek(const struct well_side *from);
-WELL_STATIC void well_release_single(struct well_side *to, size_t count);
-WELL_STATIC size_t well_release_multi(struct well_side *to, size_t count,
-				      size_t pos);
 
 /**
  * well_access() - address of block @i of the reservation at @pos.
@@ -225,8 +207,8 @@ static inline size_t well_min(size_t a, size_t b)
  *
  * Return: blocks reserved, 0 when none are available (*@pos untouched).
  */
-WELL_STATIC inline size_t well_reserve_single(struct well_side *from,
-					      size_t *pos, size_t max)
+static inline size_t well_reserve_single(struct well_side *from, size_t *pos,
+					 size_t max)
 {
 	size_t head = well_load_relaxed(&from->head);
 	size_t tail = well_load_relaxed(&from->seen);
@@ -259,8 +241,8 @@ WELL_STATIC inline size_t well_reserve_single(struct well_side *from,
  *
  * Return: blocks reserved, 0 when none are available (*@pos untouched).
  */
-WELL_STATIC inline size_t well_reserve(struct well_side *from, size_t *pos,
-				       size_t max)
+static inline size_t well_reserve(struct well_side *from, size_t *pos,
+				  size_t max)
 {
 	size_t head, amount;
 
@@ -302,7 +284,7 @@ WELL_STATIC inline size_t well_reserve(struct well_side *from, size_t *pos,
  *
  * Return: blocks a well_reserve() on @from could get now.
  */
-WELL_STATIC inline size_t well_peek(const struct well_side *from)
+static inline size_t well_peek(const struct well_side *from)
 {
 	size_t head = well_load_relaxed(&from->head);
 
@@ -319,8 +301,7 @@ WELL_STATIC inline size_t well_peek(const struct well_side *from)
  * Only valid when a single thread releases into @to: reservations are then
  * released in the order they were made.
  */
-WELL_STATIC inline void well_release_single(struct well_side *to,
-					    size_t count)
+static inline void well_release_single(struct well_side *to, size_t count)
 {
 	/* Only this thread writes @tail: a plain read of its own value. */
 	size_t tail = well_load_relaxed(&to->tail);
@@ -343,8 +324,8 @@ WELL_STATIC inline void well_release_single(struct well_side *to,
  * Return: @count on success, 0 while an earlier reservation is unreleased
  * (or when @count is 0).
  */
-WELL_STATIC inline size_t well_release_multi(struct well_side *to,
-					     size_t count, size_t pos)
+static inline size_t well_release_multi(struct well_side *to, size_t count,
+					size_t pos)
 {
 	size_t expected = pos;
 
