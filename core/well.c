@@ -103,7 +103,6 @@ static void well_sym_init(struct well_side *sym, size_t bias, size_t limit)
 	well_store_relaxed(&sym->tail, 0);
 	sym->bias = bias;
 	sym->limit = limit;
-	sym->single = 0;
 }
 
 /**
@@ -144,7 +143,7 @@ int well_init(struct well *w, void *mem)
 void well_set_single(struct well_side *from)
 {
 	if (from)
-		from->single = 1;
+		from->limit |= WELL_SIDE_SINGLE;
 }
 
 /**

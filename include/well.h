@@ -35,9 +35,12 @@ extern "C" {
  *        short; saves reading the other side's cache line on every call.
  * @bias: blocks available on this side before any release: the block count
  *        on tx, 0 on rx.
- * @limit: the block count; an amount above it is never available.
- * @single: non-zero after well_set_single(): well_reserve() on this side
- *          takes the single-reserver path.
+ * @limit: the block count; an amount above it is never available. Its top
+ *         bit, WELL_SIDE_SINGLE, is set by well_set_single(): well_reserve()
+ *         on this side then takes the single-reserver path. (A bit of a
+ *         word every library's well_init() writes, not a new field, so a
+ *         program built with these headers runs right on an older
+ *         libwell.so too.)
  * @tail: blocks ever released into this side (the other side writes it).
  *
  * Callers only take its address (&w->tx, &w->rx); the members belong
@@ -48,7 +51,6 @@ struct well_side {
 	struct well_atomic seen;
 	size_t bias;
 	size_t limit;
-	size_t single;
 	WELL_LINE_ALIGNED struct well_atomic tail;
 };
 
@@ -84,8 +86,7 @@ struct well {
 WELL_STATIC_ASSERT(offsetof(struct well_side, head) == 0 &&
 		   offsetof(struct well_side, seen) == sizeof(size_t) &&
 		   offsetof(struct well_side, bias) == 2 * sizeof(size_t) &&
-		   offsetof(struct well_side, limit) == 3 * sizeof(size_t) &&
-		   offsetof(struct well_side, single) == 4 * sizeof(size_t),
+		   offsetof(struct well_side, limit) == 3 * sizeof(size_t),
 		   "well_side: the reservers' words in one line");
 WELL_STATIC_ASSERT(offsetof(struct well_side, tail) == WELL_LINE &&
 		   sizeof(struct well_side) == 2 * WELL_LINE,
@@ -108,6 +109,9 @@ void well_deinit(struct well *w);
 size_t well_size(const struct well *w);
 size_t well_blk_size(const struct well *w);
 size_t well_blk_count(const struct well *w);
+
+/* well_side.limit: the side has one reserver (well_set_single()). */
+#define WELL_SIDE_SINGLE	(~((size_t)-1 >> 1))
 
 void well_set_single(struct well_side *from);
 
@@ -186,7 +190,7 @@ static inline size_t well_amount(const struct well_side *sym, size_t tail,
 {
 	size_t amount = tail + sym->bias - head;
 
-	return amount <= sym->limit ? amount : 0;
+	return amount <= (sym->limit & ~WELL_SIDE_SINGLE) ? amount : 0;
 }
 
 static inline size_t well_min(size_t a, size_t b)
@@ -247,7 +251,7 @@ static inline size_t well_reserve(struct well_side *from, size_t *pos,
 	size_t head, amount;
 
 	/* Set before the well was shared; never changes while in use. */
-	if (from->single)
+	if (from->limit & WELL_SIDE_SINGLE)
 		return well_reserve_single(from, pos, max);
 	/* A2: pairs with the R2 CAS below in other reservers. */
 	head = well_load_acquire(&from->head);

@@ -145,7 +145,7 @@ fi
 # and functions matching the extended regex $3 ($4 says which in words).
 check_exports() {
 	so=$stage/usr/lib/$1
-	nodes=$(sed -n 's/^\([A-Za-z0-9_]*\) *{.*/\1/p' "$2")
+	nodes=$(sed -n 's/^\([A-Za-z0-9_.]*\) *{.*/\1/p' "$2")
 	bad=$(nm -D --defined-only "$so" |
 		awk '{ sub(/@.*/, "", $3); print $2, $3 }' |
 		while read -r type name; do
