@@ -179,11 +179,18 @@ static inline void *well_span(const struct well *w, size_t pos, size_t n,
  */
 #define WELL_DEREF(type, pos, i, w)	((type *)well_access(pos, i, w))
 
-/*
- * Blocks available to a reserver that saw @head, given a @tail value.
- * Counters only grow, so a stale @tail gives a smaller, safe amount; a
- * value outside [0, limit] (a @seen older than @head, or a scribbled
- * counter) means nothing is available.
+/**
+ * well_amount() - blocks available to a reserver that saw @head.
+ * @sym: the side.
+ * @tail: a value of @sym's tail (or its cached copy, seen).
+ * @head: the reserver's value of @sym's head.
+ *
+ * A helper of the functions below, not for callers. Counters only grow,
+ * so a stale @tail gives a smaller, safe amount; a value outside
+ * [0, limit] (a seen older than @head, or a scribbled counter) means
+ * nothing is available.
+ *
+ * Return: tail + bias - head, or 0 when that is out of range.
  */
 static inline size_t well_amount(const struct well_side *sym, size_t tail,
 				 size_t head)
@@ -193,6 +200,15 @@ static inline size_t well_amount(const struct well_side *sym, size_t tail,
 	return amount <= (sym->limit & ~WELL_SIDE_SINGLE) ? amount : 0;
 }
 
+/**
+ * well_min() - the smaller of two sizes.
+ * @a: one.
+ * @b: the other.
+ *
+ * A helper of the functions below, not for callers.
+ *
+ * Return: @a or @b, whichever is smaller.
+ */
 static inline size_t well_min(size_t a, size_t b)
 {
 	return a < b ? a : b;
