@@ -21,22 +21,7 @@
  *       release and releases its own: the consumer that acquires the
  *       newest @tail sees the blocks of every earlier releaser.
  */
-/*
- * well.h defines the hot path static inline. Included here with those
- * functions renamed *_inline, it lets the end of this file export each one
- * under its own name, around the very same body.
- */
-#define well_reserve		well_reserve_inline
-#define well_reserve_single	well_reserve_single_inline
-#define well_peek		well_peek_inline
-#define well_release_single	well_release_single_inline
-#define well_release_multi	well_release_multi_inline
-#include "well.h"
-#undef well_reserve
-#undef well_reserve_single
-#undef well_peek
-#undef well_release_single
-#undef well_release_multi
+/* well.h, with the hot path's names free for the exported copies below. */
 #include "well_export.h"
 #include "port.h"
 

@@ -8,7 +8,8 @@
  * API for kernel consumers is exported where it is defined (kmod/).
  */
 #include <linux/export.h>
-#include "well.h"
+/* well.h, with well_reserve() & co. the out-of-line copies of core/well.c */
+#include "well_export.h"
 #include "ffma.h"
 #include "ffma_classes.h"
 #include "ffma_pcpu.h"
@@ -17,6 +18,7 @@
 /* core/well.c */
 EXPORT_SYMBOL_GPL(well_params);
 EXPORT_SYMBOL_GPL(well_init);
+EXPORT_SYMBOL_GPL(well_set_single);
 EXPORT_SYMBOL_GPL(well_deinit);
 EXPORT_SYMBOL_GPL(well_size);
 EXPORT_SYMBOL_GPL(well_blk_size);
