@@ -12,33 +12,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
+#include "child_stderr.h"
 #include <ffma.h>
 
 static void expect_report(struct __test_metadata *_metadata,
 			  void (*misuse)(void), const char *msg)
 {
 	char buf[256];
-	size_t len = 0;
-	ssize_t n;
-	int fds[2], status;
+	int fd, status;
 	pid_t pid;
 
-	ASSERT_EQ(0, pipe(fds));
-	pid = fork();
+	pid = child_start(&fd);
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
 		misuse();
 		_exit(0);
 	}
-	close(fds[1]);
-	while (len < sizeof(buf) - 1 &&
-	       (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += n;
-	buf[len] = '\0';
-	close(fds[0]);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	status = child_finish(pid, fd, buf, sizeof(buf));
+	ASSERT_NE(-1, status);
 	ASSERT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(SIGABRT, WTERMSIG(status));
 	EXPECT_NE(NULL, strstr(buf, msg)) {

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
+#include "child_stderr.h"
 #include <ffma.h>
 
 static char target[64] __attribute__((aligned(64)));
@@ -22,26 +23,16 @@ static void expect_abort(struct __test_metadata *_metadata,
 			 int (*fn)(void), const char *msg)
 {
 	char buf[256];
-	size_t len = 0;
-	ssize_t n;
-	int fds[2], status;
+	int fd, status;
 	pid_t pid;
 
-	ASSERT_EQ(0, pipe(fds));
-	pid = fork();
+	pid = child_start(&fd);
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
 		_exit(fn());
 	}
-	close(fds[1]);
-	while (len < sizeof(buf) - 1 &&
-	       (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += n;
-	buf[len] = '\0';
-	close(fds[0]);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	status = child_finish(pid, fd, buf, sizeof(buf));
+	ASSERT_NE(-1, status);
 	EXPECT_TRUE(WIFSIGNALED(status)) {
 		TH_LOG("child exited %d: the forged pointer was handed out",
 		       WEXITSTATUS(status));

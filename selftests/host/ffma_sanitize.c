@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <valgrind/memcheck.h>
 #include "kselftest_harness.h"
+#include "child_stderr.h"
 #include <ffma.h>
 
 #ifdef __SANITIZE_ADDRESS__
@@ -37,29 +38,19 @@ static void expect_caught(struct __test_metadata *_metadata,
 			  bool may_segv)
 {
 	char buf[4096];
-	size_t len = 0;
-	ssize_t n;
-	int fds[2], status;
+	int fd, status;
 	pid_t pid;
 
-	ASSERT_EQ(0, pipe(fds));
-	pid = fork();
+	pid = child_start(&fd);
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		unsigned int before = VALGRIND_COUNT_ERRORS;
 
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
 		misuse();
 		_exit(VALGRIND_COUNT_ERRORS > before ? 0 : 7);
 	}
-	close(fds[1]);
-	while (len < sizeof(buf) - 1 &&
-	       (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += n;
-	buf[len] = '\0';
-	close(fds[0]);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	status = child_finish(pid, fd, buf, sizeof(buf));
+	ASSERT_NE(-1, status);
 	if (ASAN) {
 		EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 7);
 		EXPECT_NE(NULL, strstr(buf, what)) {
