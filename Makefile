@@ -3,7 +3,8 @@
 # well: the top-level driver. Each job has one make file in mk/, included
 # here in this order; a file uses only what the files above it define:
 #   mk/config.mk   version, directories, compilers, flags, the kernel
-#   mk/deps.mk     make deps: the Debian packages of scripts/deps.txt
+#   mk/deps.mk     make deps: the Debian packages of scripts/deps.txt, and
+#                  the pieces of linux-source-6.1 the build takes, in one pass
 #   mk/lib.mk      libwell.a and libwell.so; the freestanding check of core/
 #   mk/tools.mk    user/tools/ -> $(OUT)/bin
 #   mk/install.mk  make install PREFIX= DESTDIR=

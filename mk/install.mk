@@ -36,15 +36,7 @@ MAN3_PAGES	:= $(MAN3_FUNCS:%=$(OUT)/man/man3/%.3)
 PC_SUBST	:= -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 		   -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|'
 
-KERNEL_DOC_DIR	:= $(OUT)/kernel-doc
-KERNEL_DOC	?= $(KERNEL_DOC_DIR)/linux-source-6.1/scripts/kernel-doc
-$(KERNEL_DOC_DIR)/linux-source-6.1/scripts/kernel-doc:
-	@test -r $(LINUX_SRC_TAR) || { \
-		echo "man: $(LINUX_SRC_TAR) missing: run make deps"; exit 1; }
-	@mkdir -p $(KERNEL_DOC_DIR)
-	tar -xJf $(LINUX_SRC_TAR) -C $(KERNEL_DOC_DIR) \
-		linux-source-6.1/scripts/kernel-doc
-	@touch $@
+$(KERNEL_DOC): $(LINUX_SRC_STAMP)
 
 MAN3_SRCS	:= $(wildcard include/*.h include/*/*.h core/*.c user/*.c)
 $(OUT)/man/man3/%.3: $(KERNEL_DOC) scripts/man3.sh $(MAN3_SRCS)

@@ -21,18 +21,8 @@ KSFT_TREE	:= $(LINUX_SRC)/tools/testing/selftests
 KSFT_SRC_STAMP	:= $(OUT)/kselftest/.src
 KSFT_INSTALL_PATH ?= $(OUT)/kselftest_install
 
-$(KSFT_SRC_STAMP):
-	@test -r $(LINUX_SRC_TAR) || { \
-		echo "kselftest: $(LINUX_SRC_TAR) missing: run make deps"; exit 1; }
+$(KSFT_SRC_STAMP): $(LINUX_SRC_STAMP)
 	@mkdir -p $(@D)
-	tar -xJf $(LINUX_SRC_TAR) -C $(OUT) \
-		linux-source-6.1/tools/testing/selftests/lib.mk \
-		linux-source-6.1/tools/testing/selftests/Makefile \
-		linux-source-6.1/tools/testing/selftests/run_kselftest.sh \
-		linux-source-6.1/tools/testing/selftests/kselftest \
-		linux-source-6.1/tools/testing/selftests/kselftest.h \
-		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
-		linux-source-6.1/scripts/subarch.include
 	ln -sfn $(CURDIR)/selftests $(KSFT_TREE)/well
 	@touch $@
 kselftest-src: $(KSFT_SRC_STAMP)

@@ -18,15 +18,8 @@
 .PHONY: ksft
 KSFT_DIR	:= $(OUT)/ksft
 KSFT_STAMP	:= $(KSFT_DIR)/.stamp
-$(KSFT_STAMP):
-	@test -r $(LINUX_SRC_TAR) || { \
-		echo "ksft: $(LINUX_SRC_TAR) missing: run make deps"; exit 1; }
+$(KSFT_STAMP): $(LINUX_SRC_STAMP)
 	@mkdir -p $(KSFT_DIR)
-	tar -xJf $(LINUX_SRC_TAR) -C $(OUT) --wildcards \
-		'linux-source-6.1/tools/testing/selftests/kselftest*' \
-		'linux-source-6.1/scripts/checkpatch.pl' \
-		'linux-source-6.1/scripts/spelling.txt' \
-		'linux-source-6.1/scripts/const_structs.checkpatch'
 	cp $(LINUX_SRC)/tools/testing/selftests/kselftest.h \
 	   $(LINUX_SRC)/tools/testing/selftests/kselftest_harness.h \
 	   $(LINUX_SRC)/tools/testing/selftests/kselftest_module.h $(KSFT_DIR)/
