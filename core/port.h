@@ -50,7 +50,10 @@ static inline uintptr_t well_random(void)
 	return get_random_long();
 }
 
-/* No sanitizer hooks for ffma_mem objects in the kernel (KASAN: later). */
+/*
+ * No sanitizer hooks for ffma_mem objects in the kernel: Debian's kernels
+ * have no KASAN to check KASAN annotations with (a documented no-op).
+ */
 static inline void ffma_mem_expose(void *ptr, size_t size)
 {
 	(void)ptr;
@@ -65,8 +68,8 @@ static inline uint64_t ffma_now_ms(void)
 
 /*
  * Slices are pages from the page allocator: nothing to purge while they
- * stay cached (a shrinker that frees them is still to come), and the
- * linear map is huge-page mapped already.
+ * stay cached (kmod/ffma_port.c's shrinker frees them whole under memory
+ * pressure), and the linear map is huge-page mapped already.
  */
 static inline void ffma_pages_purge(void *addr, size_t size)
 {
@@ -81,8 +84,9 @@ static inline void ffma_pages_hugepage(void *addr, size_t size)
 }
 
 /*
- * Large blocks (ffma_mem_alloc() above FFMA_MEM_MAX) exist in user space
- * only so far: the kernel's fallback (kvmalloc) is still to come.
+ * core/'s large blocks exist in user space only: the kernel's
+ * ffma_mem_alloc() above FFMA_MEM_MAX returns kvmalloc() memory, which
+ * kmod/ffma_classes.c's ffma_mem_free() gives to kvfree() itself.
  */
 static inline void ffma_large_unmap(void *map, size_t len)
 {

@@ -52,3 +52,4 @@ EXPORT_SYMBOL_GPL(ffma_mem_exit);
 EXPORT_SYMBOL_GPL(ffma_mem_alloc);
 EXPORT_SYMBOL_GPL(ffma_mem_free);
 EXPORT_SYMBOL_GPL(ffma_pages_drain);
+EXPORT_SYMBOL_GPL(ffma_pages_shrink);

@@ -6,6 +6,8 @@
  * ffma_mem_realloc() on these two, as it does on user/ffma_thread.c's.
  */
 #include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
 #include "ffma.h"
 #include "ffma_pcpu.h"
 #include "ffma_classes.h"
@@ -48,22 +50,44 @@ void ffma_mem_exit(void)
 
 /**
  * ffma_mem_alloc() - memory from the running CPU's allocator of a class.
- * @size: bytes, up to FFMA_MEM_MAX.
+ * @size: bytes.
  *
- * Return: the memory, or NULL for a size above FFMA_MEM_MAX or no memory.
+ * Process context, may sleep (GFP_KERNEL). Above FFMA_MEM_MAX the memory
+ * comes from kvmalloc(); ffma_mem_free() tells it apart.
+ *
+ * Return: the memory, or NULL without memory.
  */
 void *ffma_mem_alloc(size_t size)
 {
 	if (size > FFMA_MEM_MAX)
-		return NULL;
-	return ffma_pcpu_alloc(ffma_classes[ffma_mem_class(size)]);
+		return kvmalloc(size, GFP_KERNEL);
+	return ffma_pcpu_alloc(ffma_classes[ffma_mem_class(size)], GFP_KERNEL);
+}
+
+/*
+ * Whether @ptr came from kvmalloc() in ffma_mem_alloc(): vmalloc memory,
+ * or a kmalloc() block above 64 KiB, which is a compound page of its own
+ * and starts at its head page. An object of a slice never does: objects
+ * start one page into the slice's order-9 compound page.
+ */
+static bool ffma_mem_is_kv(const void *ptr)
+{
+	if (is_vmalloc_addr(ptr))
+		return true;
+	return ptr == folio_address(virt_to_folio(ptr));
 }
 
 /**
- * ffma_mem_free() - free memory of the size classes, on any CPU.
+ * ffma_mem_free() - free memory of ffma_mem_alloc(), on any CPU.
  * @ptr: the memory, or NULL.
+ *
+ * Any context for memory of the size classes; process context for memory
+ * above FFMA_MEM_MAX (kvfree()).
  */
 void ffma_mem_free(void *ptr)
 {
-	ffma_pcpu_free(ptr);
+	if (ptr && ffma_mem_is_kv(ptr))
+		kvfree(ptr);
+	else
+		ffma_pcpu_free(ptr);
 }

@@ -8,6 +8,8 @@
 
 #include <linux/version.h>
 #include <linux/mm.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 
 /**
  * well_vm_flags_mod() - set and clear flags of a VMA being mmap()ed.
@@ -24,6 +26,64 @@ static inline void well_vm_flags_mod(struct vm_area_struct *vma,
 	vm_flags_mod(vma, set, clear);
 #else
 	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
+/**
+ * well_shrinker_create() - register a shrinker.
+ * @name: its name in debugfs.
+ * @count: its count_objects().
+ * @scan: its scan_objects().
+ *
+ * Process context. 6.7 replaced register_shrinker() of a caller's struct
+ * with shrinker_alloc() and shrinker_register().
+ *
+ * Return: the shrinker, registered, or NULL.
+ */
+static inline struct shrinker *
+well_shrinker_create(const char *name,
+		     unsigned long (*count)(struct shrinker *,
+					    struct shrink_control *),
+		     unsigned long (*scan)(struct shrinker *,
+					   struct shrink_control *))
+{
+	struct shrinker *s;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	s = shrinker_alloc(0, "%s", name);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+#else
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+#endif
+	return s;
+}
+
+/**
+ * well_shrinker_destroy() - unregister and free a well_shrinker_create()d.
+ * @s: the shrinker, or NULL.
+ */
+static inline void well_shrinker_destroy(struct shrinker *s)
+{
+	if (!s)
+		return;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	shrinker_free(s);
+#else
+	unregister_shrinker(s);
+	kfree(s);
 #endif
 }
 

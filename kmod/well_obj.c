@@ -94,7 +94,7 @@ void *well_obj_alloc(enum well_obj_kind kind, bool *slab)
 	void *obj = NULL;
 
 	if (READ_ONCE(use_ffma))
-		obj = ffma_pcpu_alloc(well_obj_pc[kind]);
+		obj = ffma_pcpu_alloc(well_obj_pc[kind], GFP_KERNEL);
 	*slab = !obj;
 	if (obj) {
 		memset(obj, 0, size);

@@ -9,14 +9,18 @@
  * init fails with -EINVAL when any check failed. The checks: slice layout
  * of each CPU's allocator, objects across several slices freed back on
  * each CPU, frees from a kthread bound to another CPU (every object
- * checked, every owner ends with none in use), and the size classes.
+ * checked, every owner ends with none in use), the size classes with
+ * kvmalloc() above 64 KiB, frees in hard irq context that empty a slice,
+ * the shrinker's scan, and a hotplug cycle of CPU 1 when it is online.
  * Then, as "#" lines only (no timing is asserted), ffma against
  * kmem_cache_alloc()/kmem_cache_free() per alloc+free pair.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/irq_work.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -86,7 +90,7 @@ static long __init slices_on(void *arg)
 	size_t i, bad = 0;
 
 	for (i = 0; i < job->n; i++) {
-		job->obj[i] = ffma_pcpu_alloc(job->pc);
+		job->obj[i] = ffma_pcpu_alloc(job->pc, GFP_KERNEL);
 		if (!job->obj[i])
 			return -ENOMEM;
 		memset(job->obj[i], (int)i, 1024);
@@ -147,7 +151,7 @@ static int __init xalloc_fn(void *arg)
 	unsigned int k;
 
 	for (i = 0; i < XOBJECTS; i++) {
-		job->obj[i] = ffma_pcpu_alloc(job->pc);
+		job->obj[i] = ffma_pcpu_alloc(job->pc, GFP_KERNEL);
 		if (!job->obj[i]) {
 			job->bad++;
 			continue;
@@ -260,8 +264,18 @@ static long __init classes_on(void *arg)
 			return -EINVAL;
 		ffma_mem_free(p);
 	}
-	if (ffma_mem_alloc(FFMA_MEM_MAX + 1))
-		return -EINVAL;
+	/* Above FFMA_MEM_MAX: kvmalloc(), kmalloc-backed then vmalloc. */
+	for (i = 0; i < 2; i++) {
+		size_t big = i ? 8 << 20 : FFMA_MEM_MAX + 1;
+
+		p = ffma_mem_alloc(big);
+		if (!p || is_vmalloc_addr(p) != !!i)
+			return -ENOMEM;
+		memset(p, 0x5a, big);
+		if (p[big - 1] != 0x5a)
+			return -EINVAL;
+		ffma_mem_free(p);
+	}
 	p = ffma_mem_alloc(40);
 	if (!p)
 		return -ENOMEM;
@@ -286,9 +300,163 @@ static void __init test_classes(void)
 	}
 	for_each_online_cpu(cpu)
 		check(!work_on_cpu(cpu, classes_on, NULL),
-		      "size classes: sizes, zeroing, realloc keeps contents",
+		      "size classes: sizes, zeroing, realloc, kvmalloc above 64 KiB",
 		      cpu);
 	ffma_mem_exit();
+}
+
+/* 64 KiB objects: 31 a slice; two full slices, the first freed in irq. */
+#define IRQ_OBJECTS	62
+
+struct irq_job {
+	struct ffma_pcpu *pc;
+	struct irq_work work;
+	void *obj[IRQ_OBJECTS];
+	bool hardirq;
+};
+
+static void __init irq_free_fn(struct irq_work *work)
+{
+	struct irq_job *job = container_of(work, struct irq_job, work);
+	unsigned int i;
+
+	job->hardirq = in_hardirq() && irqs_disabled();
+	for (i = 0; i < IRQ_OBJECTS / 2; i++)
+		ffma_pcpu_free(job->obj[i]);
+}
+
+static long __init irq_on(void *arg)
+{
+	struct irq_job *job = arg;
+	struct ffma *f = ffma_pcpu_of(job->pc, raw_smp_processor_id());
+	unsigned int i;
+
+	for (i = 0; i < IRQ_OBJECTS; i++) {
+		job->obj[i] = ffma_pcpu_alloc(job->pc, GFP_KERNEL);
+		if (!job->obj[i])
+			return -ENOMEM;
+	}
+	if (ffma_slices_inuse(f) != 2)
+		return -EINVAL;
+	init_irq_work(&job->work, irq_free_fn);
+	irq_work_queue(&job->work);
+	irq_work_sync(&job->work);
+	if (!job->hardirq || ffma_slices_inuse(f) != 1 ||
+	    ffma_objects_inuse(f) != IRQ_OBJECTS / 2)
+		return -EIO;
+	for (i = IRQ_OBJECTS / 2; i < IRQ_OBJECTS; i++)
+		ffma_pcpu_free(job->obj[i]);
+	return ffma_objects_inuse(f) ? -EIO : 0;
+}
+
+static void __init test_irq(void)
+{
+	struct irq_job *job = kzalloc(sizeof(*job), GFP_KERNEL);
+	unsigned int cpu;
+
+	job->pc = job ? ffma_pcpu_create(65536) : NULL;
+	if (!job || !job->pc) {
+		check(false, "irq: setup", 0);
+		goto out;
+	}
+	for_each_online_cpu(cpu)
+		check(!work_on_cpu(cpu, irq_on, job),
+		      "frees in hard irq empty a slice into the cache", cpu);
+	ffma_pcpu_destroy(job->pc);
+out:
+	kfree(job);
+}
+
+static void __init test_shrink(void)
+{
+	struct slices_job job = { .n = 3 * 2044 + 5 };
+	unsigned long pages;
+	size_t cached;
+
+	job.pc = ffma_pcpu_create(1024);
+	job.obj = kvmalloc_array(job.n, sizeof(*job.obj), GFP_KERNEL);
+	if (!job.pc || !job.obj ||
+	    work_on_cpu(cpumask_first(cpu_online_mask), slices_on, &job)) {
+		check(false, "shrinker: setup", 0);
+		goto out;
+	}
+	cached = ffma_cached_slices();
+	pages = ffma_pages_shrink();
+	check(cached >= 3 && ffma_cached_slices() == 0 &&
+	      pages >= cached * (FFMA_SLICE_SIZE / PAGE_SIZE),
+	      "shrinker scan frees every cached slice", 0);
+out:
+	kvfree(job.obj);
+	ffma_pcpu_destroy(job.pc);
+}
+
+#define HP_OBJECTS	1000
+static void *hp_obj[HP_OBJECTS] __initdata;
+
+static long __init hp_alloc_on(void *arg)
+{
+	struct ffma_pcpu *pc = arg;
+	unsigned int i;
+
+	for (i = 0; i < HP_OBJECTS; i++) {
+		hp_obj[i] = ffma_pcpu_alloc(pc, GFP_KERNEL);
+		if (!hp_obj[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static long __init hp_free_on(void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < HP_OBJECTS; i++)
+		ffma_pcpu_free(hp_obj[i]);
+	return 0;
+}
+
+/* CPU 1 goes offline and comes back, twice: with objects freed while
+ * it is away (collected by another CPU), then with objects kept.
+ */
+static void __init test_hotplug(void)
+{
+	struct ffma_pcpu *pc = ffma_pcpu_create(64), *late = NULL;
+	struct ffma *f;
+	bool ok;
+
+	if (num_online_cpus() < 2 || !cpu_online(1)) {
+		pr_info("# SKIP hotplug: no CPU 1 online\n");
+		goto out;
+	}
+	ok = pc && !work_on_cpu(1, hp_alloc_on, pc);
+	f = ok ? ffma_pcpu_of(pc, 1) : NULL;
+	ok = ok && !remove_cpu(1);
+	check(ok && ffma_pcpu_of(pc, 1) == f && ffma_objects_inuse(f) ==
+	      HP_OBJECTS, "hotplug: offline CPU keeps its objects", 1);
+	if (!ok)
+		goto out;
+	hp_free_on(NULL);
+	ffma_pcpu_collect(pc);
+	check(!ffma_pcpu_of(pc, 1),
+	      "hotplug: offline CPU's remote frees collected, emptied", 1);
+	late = ffma_pcpu_create(128);
+	check(late && !ffma_pcpu_of(late, 1),
+	      "hotplug: created while CPU 1 is offline", 1);
+	ok = !add_cpu(1);
+	check(ok && ffma_pcpu_of(pc, 1) && late && ffma_pcpu_of(late, 1),
+	      "hotplug: CPU 1 back online gets allocators", 1);
+	if (!ok)
+		goto out;
+	ok = !work_on_cpu(1, hp_alloc_on, late);
+	f = ffma_pcpu_of(late, 1);
+	ok = ok && !remove_cpu(1) && !add_cpu(1);
+	check(ok && ffma_pcpu_of(late, 1) == f &&
+	      !work_on_cpu(1, hp_free_on, NULL) && ffma_objects_inuse(f) == 0,
+	      "hotplug: CPU back online adopts its allocator, frees locally",
+	      1);
+out:
+	ffma_pcpu_destroy(late);
+	ffma_pcpu_destroy(pc);
 }
 
 static void __init bench(void)
@@ -303,7 +471,7 @@ static void __init bench(void)
 		goto out;
 	t0 = ktime_get_ns();
 	for (i = 0; i < BENCH_PAIRS; i++) {
-		char *p = ffma_pcpu_alloc(pc);
+		char *p = ffma_pcpu_alloc(pc, GFP_KERNEL);
 
 		if (!p)
 			goto out;
@@ -337,6 +505,9 @@ static void __init selftest(void)
 	test_slices();
 	test_cross_cpu();
 	test_classes();
+	test_irq();
+	test_shrink();
+	test_hotplug();
 	bench();
 	ffma_pages_drain();
 	check(ffma_cached_slices() == 0,
