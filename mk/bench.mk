@@ -10,7 +10,8 @@
 #   bench-icount       instructions per item of each ring, under valgrind
 #   bench-ffma         ffma vs mimalloc, glibc, jemalloc, tcmalloc, linked
 #                      through pkg-config; tables in $(OUT)/bench/ffma.rst
-#   bench-ffma-kernel  ffma_pcpu vs kmem_cache in the VM
+#   bench-ffma-kernel  ffma_pcpu vs kmem_cache_alloc/free and _bulk in the
+#                      VM (ffma_test.ko); table in $(OUT)/bench/ffma-kernel.rst
 #   bench-kmod         /dev/well's mapped ring vs its read() path, in the
 #                      VM: KMOD_BENCH_ROUNDS (5), KMOD_BENCH_BLOCKS
 #                      (300000), KMOD_BENCH_OPTS (-e: header-only blocks)
@@ -97,9 +98,15 @@ bench-ffma: $(FFMA_BENCHES)
 	bench/ffma/run.sh $(BENCH_OUT) $(FFMA_BENCH_ROUNDS) $(FFMA_BENCH_PROCS) \
 		> $(BENCH_OUT)/ffma.rst; rc=$$?; cat $(BENCH_OUT)/ffma.rst; exit $$rc
 
+# The records are ffma_test.ko's pr_info() lines, read back with dmesg.
 bench-ffma-kernel:
+	@mkdir -p $(BENCH_OUT)
 	@$(MAKE) -s --no-print-directory vm-run \
-		VM_CMD="insmod /lib/modules/ffma_test.ko; dmesg | grep timing"
+		VM_CMD="insmod /lib/modules/ffma_test.ko; dmesg | grep 'rec\|note'" \
+		> $(BENCH_OUT)/ffma-kernel.raw; rc=$$?; \
+	sed 's/^.*ffma_test: //' $(BENCH_OUT)/ffma-kernel.raw | \
+		$(TABLE) -v subject=ffma_pcpu -v scale=1e-6 | \
+		tee $(BENCH_OUT)/ffma-kernel.rst; exit $$rc
 
 KMOD_BENCH_ROUNDS	?= 5
 KMOD_BENCH_BLOCKS	?= 300000

@@ -12,8 +12,8 @@
  * checked, every owner ends with none in use), the size classes with
  * kvmalloc() above 64 KiB, frees in hard irq context that empty a slice,
  * the shrinker's scan, and a hotplug cycle of CPU 1 when it is online.
- * Then, as "#" lines only (no timing is asserted), ffma against
- * kmem_cache_alloc()/kmem_cache_free() per alloc+free pair.
+ * Then, as "rec" lines only (no timing is asserted), ffma against
+ * kmem_cache_alloc()/kmem_cache_free() and kmem_cache_alloc_bulk().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,7 +36,6 @@
 KSTM_MODULE_GLOBALS();
 
 #define XOBJECTS	20000
-#define BENCH_PAIRS	1000000
 
 static void __init check(bool ok, const char *what, unsigned int cpu)
 {
@@ -459,44 +458,118 @@ out:
 	ffma_pcpu_destroy(pc);
 }
 
-static void __init bench(void)
+/*
+ * The kernel bench: ffma_pcpu against kmem_cache_alloc()/kmem_cache_free()
+ * and, for bursts, kmem_cache_alloc_bulk()/kmem_cache_free_bulk(), all in
+ * this module on the CPU it runs on. Each round runs every peer once, the
+ * order rotating by one each round; each run prints
+ * "rec<TAB>CASE<TAB>ROUND<TAB>PEER<TAB>OPS/S" (an op: one alloc and its
+ * free) for bench/table.awk (make bench-ffma-kernel).
+ */
+#define BENCH_ROUNDS	5
+#define BENCH_BURST	4096
+#define BENCH_BURSTS	40
+
+enum bench_peer { BP_FFMA, BP_KMEM, BP_BULK, BP_PEERS };
+
+static const char * const bench_names[BP_PEERS] __initconst = {
+	"ffma_pcpu", "kmem_cache", "kmem_cache_bulk",
+};
+
+static void *bench_obj[BENCH_BURST] __initdata;
+
+/* Alloc+free pairs, or bursts of BENCH_BURST; ns for @ops, 0 on failure. */
+static u64 __init bench_run(enum bench_peer peer, bool burst,
+			    struct ffma_pcpu *pc, struct kmem_cache *kc,
+			    long ops)
 {
-	struct kmem_cache *kc = kmem_cache_create("ffma_bench", 64, 0, 0,
+	u64 t0 = ktime_get_ns();
+	long i, j;
+
+	if (!burst) {
+		for (i = 0; i < ops; i++) {
+			char *p = peer == BP_FFMA ? ffma_pcpu_alloc(pc, GFP_KERNEL)
+						  : kmem_cache_alloc(kc,
+								     GFP_KERNEL);
+
+			if (!p)
+				return 0;
+			*p = (char)i;
+			if (peer == BP_FFMA)
+				ffma_pcpu_free(p);
+			else
+				kmem_cache_free(kc, p);
+		}
+		return ktime_get_ns() - t0;
+	}
+	for (i = 0; i < ops / BENCH_BURST; i++) {
+		if (peer == BP_BULK) {
+			if (kmem_cache_alloc_bulk(kc, GFP_KERNEL, BENCH_BURST,
+						  bench_obj) != BENCH_BURST)
+				return 0;
+			for (j = 0; j < BENCH_BURST; j++)
+				*(char *)bench_obj[j] = (char)j;
+			kmem_cache_free_bulk(kc, BENCH_BURST, bench_obj);
+			continue;
+		}
+		for (j = 0; j < BENCH_BURST; j++) {
+			bench_obj[j] = peer == BP_FFMA ?
+				ffma_pcpu_alloc(pc, GFP_KERNEL) :
+				kmem_cache_alloc(kc, GFP_KERNEL);
+			if (!bench_obj[j])
+				return 0;
+			*(char *)bench_obj[j] = (char)j;
+		}
+		for (j = 0; j < BENCH_BURST; j++) {
+			if (peer == BP_FFMA)
+				ffma_pcpu_free(bench_obj[j]);
+			else
+				kmem_cache_free(kc, bench_obj[j]);
+		}
+	}
+	return ktime_get_ns() - t0;
+}
+
+static void __init bench_case(size_t size, bool burst)
+{
+	struct kmem_cache *kc = kmem_cache_create("ffma_bench", size, 0, 0,
 						  NULL);
-	struct ffma_pcpu *pc = ffma_pcpu_create(64);
-	u64 t0, t_ffma, t_kc;
-	long i;
+	struct ffma_pcpu *pc = ffma_pcpu_create(size);
+	unsigned int npeers = burst ? BP_PEERS : BP_BULK, r, k;
+	long ops = BENCH_BURST * BENCH_BURSTS;
 
 	if (!kc || !pc)
 		goto out;
-	t0 = ktime_get_ns();
-	for (i = 0; i < BENCH_PAIRS; i++) {
-		char *p = ffma_pcpu_alloc(pc, GFP_KERNEL);
+	/* Warm-up: slices and slabs in place before the first round. */
+	for (k = 0; k < npeers; k++)
+		bench_run(k, true, pc, kc, BENCH_BURST);
+	for (r = 0; r < BENCH_ROUNDS; r++) {
+		for (k = 0; k < npeers; k++) {
+			enum bench_peer peer = (r + k) % npeers;
+			u64 ns = bench_run(peer, burst, pc, kc, ops);
 
-		if (!p)
-			goto out;
-		*p = (char)i;
-		ffma_pcpu_free(p);
+			pr_info("rec\t%s %zu B\t%u\t%s\t%llu\n",
+				burst ? "burst 4096" : "pair", size, r,
+				bench_names[peer],
+				ns ? div64_u64((u64)ops * NSEC_PER_SEC, ns) : 0);
+		}
 	}
-	t_ffma = ktime_get_ns() - t0;
-	t0 = ktime_get_ns();
-	for (i = 0; i < BENCH_PAIRS; i++) {
-		char *p = kmem_cache_alloc(kc, GFP_KERNEL);
-
-		if (!p)
-			goto out;
-		*p = (char)i;
-		kmem_cache_free(kc, p);
-	}
-	t_kc = ktime_get_ns() - t0;
-	t_ffma = div_u64(t_ffma * 100, BENCH_PAIRS);
-	t_kc = div_u64(t_kc * 100, BENCH_PAIRS);
-	pr_info("# timing, 64-byte alloc+free pair: ffma_pcpu %llu.%02llu ns, kmem_cache %llu.%02llu ns, kmem_cache/ffma %llu%%\n",
-		t_ffma / 100, t_ffma % 100, t_kc / 100, t_kc % 100,
-		t_ffma ? div64_u64(t_kc * 100, t_ffma) : 0);
 out:
 	ffma_pcpu_destroy(pc);
 	kmem_cache_destroy(kc);
+}
+
+static void __init bench(void)
+{
+	static const size_t sizes[] __initconst = { 64, 1024 };
+	unsigned int i;
+
+	pr_info("note\tffma_test.ko in the VM (qemu TCG, 2 vCPUs), million ops/s (an alloc and its free), %u interleaved rounds, rotating order\n",
+		BENCH_ROUNDS);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		bench_case(sizes[i], false);
+		bench_case(sizes[i], true);
+	}
 }
 
 static void __init selftest(void)
