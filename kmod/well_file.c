@@ -34,6 +34,18 @@
 #include "well_kcompat.h"
 #include "well_obj.h"
 
+/*
+ * Each VER0 size is its structure's size: the first version of each was
+ * all of it. struct well_ring_desc was documented as 56 bytes
+ * (WELL_RING_DESC_SIZE_VER0 said so until it was fixed to 64): callers
+ * passing 56 are still served, with a reply cut at 56 bytes (no
+ * data_size), as they always were.
+ */
+#define WELL_RING_DESC_SIZE_MIN	56
+static_assert(sizeof(struct well_ring_desc) == WELL_RING_DESC_SIZE_VER0);
+static_assert(sizeof(struct well_start) == WELL_START_SIZE_VER0);
+static_assert(sizeof(struct well_stats) == WELL_STATS_SIZE_VER0);
+
 /* Offsets of the mmap regions, in pages. */
 #define WELL_PGOFF_PAGE		0
 #define WELL_PGOFF_CTRL		1
@@ -44,10 +56,13 @@
  * ring's owner area (well_ring_priv()).
  * @lock: serialises WELL_IOC_START, STOP and STATS on @loadgen.
  * @loadgen: the running load generator, or NULL.
+ * @past: the timer counters of the generators stopped so far (STATS
+ *        reports them with the running one's).
  */
 struct well_file {
 	struct mutex lock;
 	struct well_loadgen *loadgen;
+	struct well_stats past;
 };
 
 static struct well_file *well_file_of(struct well_ring *ring)
@@ -71,7 +86,7 @@ static void well_stop(struct well_ring *ring)
 	struct well_file *wf = well_file_of(ring);
 
 	mutex_lock(&wf->lock);
-	well_loadgen_stop(&wf->loadgen);
+	well_loadgen_stop(&wf->loadgen, &wf->past);
 	mutex_unlock(&wf->lock);
 }
 
@@ -127,19 +142,35 @@ static void well_fill_desc(struct well_ring *ring, struct well_ring_desc *d)
 	d->data_size = data_size;
 }
 
+/* The reply of CREATE, copied out before the ring becomes ready. */
+struct well_create_reply {
+	struct well_ring_desc *d;
+	void __user *uarg;
+};
+
+static int well_create_reply(struct well_ring *ring, void *arg)
+{
+	struct well_create_reply *r = arg;
+
+	well_fill_desc(ring, r->d);
+	return well_copy_out(r->uarg, r->d, sizeof(*r->d));
+}
+
+/*
+ * A CREATE whose reply cannot be written (EFAULT) creates nothing: the
+ * ring is undone before anyone can use it.
+ */
 static long well_ioc_create(struct well_ring *ring, void __user *uarg)
 {
 	struct well_ring_desc d;
+	struct well_create_reply r = { .d = &d, .uarg = uarg };
 	int err;
 
-	err = well_copy_in(&d, sizeof(d), WELL_RING_DESC_SIZE_VER0, uarg);
+	err = well_copy_in(&d, sizeof(d), WELL_RING_DESC_SIZE_MIN, uarg);
 	if (err)
 		return err;
-	err = well_ring_create(ring, d.blk_size, d.blk_count, d.flags);
-	if (err)
-		return err;
-	well_fill_desc(ring, &d);
-	return well_copy_out(uarg, &d, sizeof(d));
+	return well_ring_create(ring, d.blk_size, d.blk_count, d.flags,
+				well_create_reply, &r);
 }
 
 static long well_ioc_info(struct well_ring *ring, void __user *uarg)
@@ -147,7 +178,7 @@ static long well_ioc_info(struct well_ring *ring, void __user *uarg)
 	struct well_ring_desc d;
 	int err;
 
-	err = well_copy_in(&d, sizeof(d), WELL_RING_DESC_SIZE_VER0, uarg);
+	err = well_copy_in(&d, sizeof(d), WELL_RING_DESC_SIZE_MIN, uarg);
 	if (err)
 		return err;
 	if (d.flags)
@@ -183,6 +214,8 @@ static long well_ioc_stats(struct well_ring *ring, void __user *uarg)
 	st = (struct well_stats){ .size = st.size };
 	well_ring_stats(ring, &st);
 	mutex_lock(&wf->lock);
+	st.timer_runs = wf->past.timer_runs;
+	st.timer_full = wf->past.timer_full;
 	well_loadgen_stats(wf->loadgen, &st);
 	mutex_unlock(&wf->lock);
 	return well_copy_out(uarg, &st, sizeof(st));

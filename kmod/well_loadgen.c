@@ -27,17 +27,28 @@
  * chain of waiters always ends.
  *
  * A thread that finds the ring full sleeps in well_ring_wait_room() until
- * there is room (it raises need_wakeup first, see K5 in well_ring.c) or
- * kthread_stop() wakes it.
+ * there is room (it raises need_wakeup first, see K5 in well_ring.c),
+ * kthread_stop() wakes it, or WELL_ROOM_RECHECK_MS pass.
+ *
+ * Threads are kernel resources a user spends by opening files: they are
+ * counted per user (the real uid of the caller of START) and START fails
+ * with -EAGAIN when the user's threads would exceed max_user_producers.
+ * STOP and release give them back.
  *
  * With WELL_START_TIMER the last producer runs in an hrtimer callback
- * (hard interrupt context; a softirq on PREEMPT_RT, where the ring's
- * spinlock sleeps): it never waits. A full ring ends the callback;
- * a release that must wait for an earlier reservation is kept and retried
- * on the next expiry.
+ * (hard interrupt context; a softirq on PREEMPT_RT): it never waits. A
+ * full ring ends the callback and doubles the timer's interval, up to
+ * WELL_TIMER_BACKOFF_MAX_NS (or the period, if longer); the first
+ * callback that finds room goes back to the period. A release that must
+ * wait for an earlier reservation is kept and retried on the next expiry.
  */
+#include <linux/cred.h>
+#include <linux/hashtable.h>
 #include <linux/kthread.h>
 #include <linux/hrtimer.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/delay.h>
 #include <linux/err.h>
@@ -52,6 +63,85 @@
 #define WELL_RELEASE_SPINS	4096
 #define WELL_THREAD_BATCH_BYTES	(256 * 1024)
 #define WELL_RELEASE_SLEEP_US	5
+/* Longest interval of a timer producer backing off from a full ring. */
+#define WELL_TIMER_BACKOFF_MAX_NS	(10 * NSEC_PER_MSEC)
+
+static unsigned int max_user_producers = 64;
+module_param(max_user_producers, uint, 0644);
+MODULE_PARM_DESC(max_user_producers,
+		 "producer threads of all rings together per user (default 64)");
+
+/**
+ * struct well_user - the producer threads one user runs.
+ * @node: in well_users.
+ * @uid: the user.
+ * @threads: its threads, on all its rings.
+ */
+struct well_user {
+	struct hlist_node node;
+	kuid_t uid;
+	unsigned int threads;
+};
+
+static DEFINE_HASHTABLE(well_users, 6);
+static DEFINE_MUTEX(well_users_lock);
+
+static struct well_user *well_user_find(kuid_t uid)
+{
+	struct well_user *u;
+
+	hash_for_each_possible(well_users, u, node, __kuid_val(uid))
+		if (uid_eq(u->uid, uid))
+			return u;
+	return NULL;
+}
+
+/* Count @n more threads for @uid. Return: 0, -EAGAIN above the limit. */
+static int well_user_charge(kuid_t uid, unsigned int n)
+{
+	unsigned int max = READ_ONCE(max_user_producers);
+	struct well_user *u;
+	int err = 0;
+
+	if (!n)
+		return 0;
+	mutex_lock(&well_users_lock);
+	u = well_user_find(uid);
+	if ((u ? u->threads : 0) + n > max) {
+		err = -EAGAIN;
+	} else if (u) {
+		u->threads += n;
+	} else {
+		u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+		if (u) {
+			u->uid = uid;
+			u->threads = n;
+			hash_add(well_users, &u->node, __kuid_val(uid));
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	mutex_unlock(&well_users_lock);
+	return err;
+}
+
+static void well_user_uncharge(kuid_t uid, unsigned int n)
+{
+	struct well_user *u;
+
+	if (!n)
+		return;
+	mutex_lock(&well_users_lock);
+	u = well_user_find(uid);
+	if (u) {
+		u->threads -= n;
+		if (!u->threads) {
+			hash_del(&u->node);
+			kfree(u);
+		}
+	}
+	mutex_unlock(&well_users_lock);
+}
 
 /**
  * struct well_prod - one producer.
@@ -65,6 +155,7 @@
  * @task: its kthread; NULL for the hrtimer producer.
  * @timer: the hrtimer of the timer producer.
  * @period: the timer's period.
+ * @delay: its interval now: @period, or longer while the ring stays full.
  * @held_pos: position of a written reservation not yet released (timer).
  * @held_n: its amount; 0 when none.
  * @runs: timer callbacks.
@@ -81,6 +172,7 @@ struct well_prod {
 	struct task_struct *task;
 	struct hrtimer timer;
 	ktime_t period;
+	ktime_t delay;
 	size_t held_pos;
 	size_t held_n;
 	u64 runs;
@@ -92,12 +184,14 @@ struct well_prod {
  * @n: producers in use in @p.
  * @timer: @p[@n - 1] is the hrtimer producer.
  * @slab: from kzalloc(), not ffma (kmod/well_obj.c).
+ * @uid: the user its threads are counted for (well_user_charge()).
  * @p: the producers.
  */
 struct well_loadgen {
 	unsigned int n;
 	bool timer;
 	bool slab;
+	kuid_t uid;
 	struct well_prod p[WELL_PRODUCERS_MAX];
 };
 
@@ -225,14 +319,23 @@ static enum hrtimer_restart well_prod_timer(struct hrtimer *timer)
 	if (well_prod_done(p) || well_ring_is_broken(p->ring))
 		return HRTIMER_NORESTART;
 	n = well_prod_write(p, &pos, false);
-	if (!n)
+	if (!n) {
+		/* Full: back off, so nobody consuming costs little CPU. */
 		p->full++;
-	else if (!well_ring_release(p->ring, pos, n)) {
+		p->delay = ktime_add(p->delay, p->delay);
+		if (ktime_to_ns(p->delay) > WELL_TIMER_BACKOFF_MAX_NS)
+			p->delay = ns_to_ktime(max_t(s64, WELL_TIMER_BACKOFF_MAX_NS,
+						     ktime_to_ns(p->period)));
+		hrtimer_forward_now(timer, p->delay);
+		return HRTIMER_RESTART;
+	}
+	p->delay = p->period;
+	if (!well_ring_release(p->ring, pos, n)) {
 		p->held_pos = pos;
 		p->held_n = n;
 	}
 again:
-	hrtimer_forward_now(timer, p->period);
+	hrtimer_forward_now(timer, p->delay);
 	return HRTIMER_RESTART;
 }
 
@@ -245,9 +348,11 @@ again:
  *
  * One kthread alone claims the ring (well_ring_claim_single()) and uses
  * the *_single() functions, unless a user of well_ring_get() holds it.
+ * The threads are counted for the caller's real uid.
  *
- * Return: 0, -EINVAL for a bad request, -EBUSY when producers run, -ENOMEM,
- * or the error of kthread creation.
+ * Return: 0, -EINVAL for a bad request, -EBUSY when producers run,
+ * -EAGAIN when the caller's threads would exceed max_user_producers,
+ * -ENOMEM, or the error of kthread creation.
  */
 int well_loadgen_start(struct well_loadgen **lgp, struct well_ring *ring,
 		       const struct well_start *req)
@@ -257,6 +362,7 @@ int well_loadgen_start(struct well_loadgen **lgp, struct well_ring *ring,
 	struct well_loadgen *lg;
 	u64 ns = req->timer_ns ? req->timer_ns : WELL_TIMER_NS_DEFAULT;
 	bool single, slab;
+	int err;
 
 	if (req->flags & ~(WELL_START_TIMER | WELL_START_EMPTY) || !n ||
 	    n > WELL_PRODUCERS_MAX ||
@@ -269,6 +375,12 @@ int well_loadgen_start(struct well_loadgen **lgp, struct well_ring *ring,
 	if (!lg)
 		return -ENOMEM;
 	lg->slab = slab;
+	lg->uid = current_uid();
+	err = well_user_charge(lg->uid, n - timer);
+	if (err) {
+		well_obj_free(WELL_OBJ_LOADGEN, lg, lg->slab);
+		return err;
+	}
 	lg->n = n;
 	lg->timer = timer;
 	single = n == 1 && !timer && well_ring_claim_single(ring);
@@ -294,6 +406,7 @@ int well_loadgen_start(struct well_loadgen **lgp, struct well_ring *ring,
 				kthread_stop(lg->p[i].task);
 			if (single)
 				well_ring_unclaim_single(ring);
+			well_user_uncharge(lg->uid, n - timer);
 			well_obj_free(WELL_OBJ_LOADGEN, lg, lg->slab);
 			return PTR_ERR(t);
 		}
@@ -306,6 +419,7 @@ int well_loadgen_start(struct well_loadgen **lgp, struct well_ring *ring,
 		struct well_prod *p = &lg->p[n - 1];
 
 		p->period = ns_to_ktime(ns);
+		p->delay = p->period;
 		hrtimer_init(&p->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		p->timer.function = well_prod_timer;
 		hrtimer_start(&p->timer, p->period, HRTIMER_MODE_REL);
@@ -317,13 +431,15 @@ int well_loadgen_start(struct well_loadgen **lgp, struct well_ring *ring,
  * well_loadgen_stop() - WELL_IOC_STOP: stop and free a ring's producers.
  * @lgp: the ring's generator, or NULL when none runs; set to NULL. The
  *       caller serialises every call on it.
+ * @past: the timer counters of stopped generators, which this one's are
+ *        added to, so that STATS keeps counting across STOP.
  *
  * Cancels the timer first and releases what it still holds (the threads
  * holding earlier reservations are still running, so this ends), then
  * stops the threads. Every block written is released: a later START
  * continues the ring.
  */
-void well_loadgen_stop(struct well_loadgen **lgp)
+void well_loadgen_stop(struct well_loadgen **lgp, struct well_stats *past)
 {
 	struct well_loadgen *lg = *lgp;
 	struct well_ring *ring;
@@ -343,6 +459,11 @@ void well_loadgen_stop(struct well_loadgen **lgp)
 	}
 	for (i = 0; i < lg->n - lg->timer; i++)
 		kthread_stop(lg->p[i].task);
+	well_user_uncharge(lg->uid, lg->n - lg->timer);
+	if (lg->timer) {
+		past->timer_runs += lg->p[lg->n - 1].runs;
+		past->timer_full += lg->p[lg->n - 1].full;
+	}
 	*lgp = NULL;
 	if (lg->p[0].single)
 		well_ring_unclaim_single(ring);
@@ -353,7 +474,7 @@ void well_loadgen_stop(struct well_loadgen **lgp)
  * well_loadgen_stats() - add the producers' counters to a stats reply.
  * @lg: the ring's generator, or NULL when none runs. The caller
  *      serialises this with start and stop.
- * @st: the reply.
+ * @st: the reply: the flags are set, the timer counters added to.
  */
 void well_loadgen_stats(const struct well_loadgen *lg, struct well_stats *st)
 {
@@ -363,7 +484,7 @@ void well_loadgen_stats(const struct well_loadgen *lg, struct well_stats *st)
 	if (lg->p[0].single)
 		st->flags |= WELL_STATS_SINGLE;
 	if (lg->timer) {
-		st->timer_runs = READ_ONCE(lg->p[lg->n - 1].runs);
-		st->timer_full = READ_ONCE(lg->p[lg->n - 1].full);
+		st->timer_runs += READ_ONCE(lg->p[lg->n - 1].runs);
+		st->timer_full += READ_ONCE(lg->p[lg->n - 1].full);
 	}
 }

@@ -15,7 +15,7 @@ struct well_stats;
 int well_loadgen_init(void);
 int well_loadgen_start(struct well_loadgen **lgp, struct well_ring *ring,
 		       const struct well_start *req);
-void well_loadgen_stop(struct well_loadgen **lgp);
+void well_loadgen_stop(struct well_loadgen **lgp, struct well_stats *past);
 void well_loadgen_stats(const struct well_loadgen *lg, struct well_stats *st);
 
 #endif /* WELL_LOADGEN_H */

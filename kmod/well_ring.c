@@ -20,12 +20,21 @@
  *   in:  shared->tx.tail, the blocks the consumer gave back. well_ring_pull()
  *        reads it once, checks it lies in [kw.tx.tail, published] (the
  *        consumer can only give back what it was given) and only then
- *        stores it into kw.tx.tail, where the core's well_reserve() finds
- *        it. Anything else marks the ring broken.
+ *        moves kw.tx.tail forward to it with a cmpxchg, where the core's
+ *        well_reserve() finds it. Anything else marks the ring broken.
  *   out: shared->rx.tail, the blocks producers finished. Producers release
- *        into kw.rx with the core functions; well_ring_publish() copies
- *        kw.rx.tail out under pub_lock, so the published value never goes
- *        backwards even when producers publish concurrently.
+ *        into kw.rx with the core functions (in reservation order);
+ *        well_ring_publish() moves the private @published forward to
+ *        kw.rx.tail with a cmpxchg, then the shared rx.tail forward to the
+ *        newest @published with a cmpxchg, so the published value never
+ *        goes backwards even when producers publish concurrently.
+ *
+ * No lock is taken on the producer side: reserve, release, pull and
+ * publish are cmpxchg loops that end when the value is where it should be
+ * or, for the shared word the user may scribble on, after a bounded number
+ * of tries. So they are safe in process, softirq, hardirq and NMI context,
+ * including an NMI that interrupts another producer on the same CPU.
+ * Wakeups from NMI context go through an irq_work.
  *
  * poll() also reads shared->rx.head once and checks it against the same
  * window. No loop depends on a value read from shared memory, and every
@@ -36,20 +45,23 @@
  *   K1  pull: load-acquire of shared->tx.tail pairs with the consumer's
  *       R1 (store-release or CAS in well_release_*() into &shared->tx):
  *       its reads of the blocks finish before producers overwrite them.
- *   K2  pull: store-release of kw.tx.tail pairs with A1 in well_reserve()
- *       on kw.tx in producers, passing K1 on to them.
+ *   K2  pull: the cmpxchg (acq_rel) of kw.tx.tail pairs with A1 in
+ *       well_reserve() on kw.tx in producers, passing K1 on to them, and
+ *       with the K2 cmpxchg of concurrent pullers.
  *   K3  publish: load-acquire of kw.rx.tail pairs with R1/R4 of the
  *       producers' releases into kw.rx: their block writes come with it.
- *   K4  publish: store-release of shared->rx.tail pairs with A1 in the
- *       consumer's well_reserve() on &shared->rx.
- *   K5  need_wakeup (Dekker): a producer stores need_wakeup = 1, smp_mb(),
- *       then pulls shared->tx.tail; the consumer releases into tx.tail,
- *       fences, then reads need_wakeup. One of them sees the other, so a
- *       producer never sleeps on room the consumer made without a
- *       WELL_IOC_WAKE on its way.
- *   K6  poll: publish stores under pub_lock before wq_has_sleeper()'s
- *       smp_mb(); well_ring_poll() adds itself to poll_wq before reading
- *       under pub_lock. A block published after poll() looked is woken for.
+ *   K4  publish: the cmpxchg (acq_rel) of @published pairs with the
+ *       load-acquire of @published in other publishers, in pull and poll
+ *       (K3 passed on); the cmpxchg of shared->rx.tail pairs with A1 in
+ *       the consumer's well_reserve() on &shared->rx.
+ *   K5  need_wakeup (Dekker): a producer (or poll()) stores
+ *       need_wakeup = 1, smp_mb(), then pulls shared->tx.tail; the
+ *       consumer releases into tx.tail, fences, then reads need_wakeup.
+ *       One of them sees the other, so a producer never sleeps on room
+ *       the consumer made without a WELL_IOC_WAKE on its way.
+ *   K6  poll: the publish cmpxchg comes before wq_has_sleeper()'s
+ *       smp_mb(); well_ring_poll() adds itself to poll_wq before loading
+ *       @published. A block published after poll() looked is woken for.
  *   K7  ready: CREATE stores ring->ready with release after filling the
  *       ring; mmap, read, poll, ioctls and well_ring_get() load it with
  *       acquire (well_ring_ready()) before using it.
@@ -62,6 +74,7 @@
 #include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/irq_work.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mm.h>
@@ -82,9 +95,6 @@
  * struct well_ring - one ring, owned by one open file of /dev/well.
  * @lock: serialises CREATE, well_ring_get()/put() and the single claim
  *        (@ext_refs, @single).
- * @pub_lock: guards the kernel side of the trust boundary: @kw.tx.tail
- *            (blocks taken back from the consumer), @published, @broken
- *            and the writes of the need_wakeup flag.
  * @kw: kernel-private well: geometry, @kw.mem (the data blocks) and the
  *      producers' counters. The user never sees or writes it.
  * @shared: the struct well the user maps read-write (ctrl region). The
@@ -93,7 +103,8 @@
  * @page: the page the user maps read-only (geometry, flags).
  * @meta: vmalloc'ed @page followed by @shared, two pages.
  * @data_size: bytes of @kw.mem, a whole number of pages.
- * @published: the rx.tail last stored to @shared; only grows.
+ * @published: the newest rx.tail handed to the consumer; only grows
+ *             (cmpxchg, K4), never beyond kw.rx.tail.
  * @read_mode: consumed by read() (WELL_CREATE_READ): the consumer side
  *             is kernel-private too and nothing is mapped.
  * @read_lock: serialises read(), the only consumer of a read_mode ring.
@@ -104,7 +115,14 @@
  *          (well_ring_claim_single()); no other producer may run.
  * @ext_refs: users of the exported API (well_ring_get()).
  * @prod_wq: producer threads waiting for room.
+ * @room_lock: serialises the writes of need_wakeup with @room_waiters and
+ *             @poll_out (process context only: never on a producer's
+ *             reserve or release).
+ * @room_waiters: producer threads in well_ring_wait_room().
+ * @poll_out: a poll() found no room and raised need_wakeup; WAKE clears it.
  * @poll_wq: poll()/epoll and read() waiters.
+ * @wake_work: wakes @poll_wq (and @prod_wq when broken) for a producer in
+ *             NMI context, which cannot take the wait queues' locks.
  * @waits: producer waits on a full ring (WELL_IOC_STATS).
  * @wakes: WELL_IOC_WAKE calls.
  * @slab: the ring came from kzalloc(), not ffma (kmod/well_obj.c).
@@ -112,13 +130,12 @@
  */
 struct well_ring {
 	struct mutex lock;
-	spinlock_t pub_lock;
 	struct well kw;
 	struct well *shared;
 	struct well_page *page;
 	void *meta;
 	size_t data_size;
-	size_t published;
+	struct well_atomic published;
 	bool read_mode;
 	struct mutex read_lock;
 	bool ready;
@@ -126,12 +143,30 @@ struct well_ring {
 	bool single;
 	unsigned int ext_refs;
 	wait_queue_head_t prod_wq;
+	spinlock_t room_lock;
+	unsigned int room_waiters;
+	bool poll_out;
 	wait_queue_head_t poll_wq;
+	struct irq_work wake_work;
 	atomic64_t waits;
 	atomic64_t wakes;
 	bool slab;
 	u8 priv[] __aligned(ARCH_KMALLOC_MINALIGN);
 };
+
+/*
+ * Tries of a cmpxchg loop on a counter. Honest concurrent updaters make a
+ * try fail only by moving the counter forward, and there are at most a
+ * few per CPU (task, softirq, hardirq, NMI); the bound only matters when
+ * the user scribbles on a shared counter, and then only for that user.
+ */
+#define WELL_CAS_TRIES		(4 * nr_cpu_ids + 4)
+
+/* Longest sleep of a producer thread on a full ring before it looks again. */
+#define WELL_ROOM_RECHECK_MS	10
+
+/* Largest value of the KiB parameters whose << 10 fits a long. */
+#define WELL_KIB_MAX		(LONG_MAX >> 10)
 
 static unsigned long max_ring_kib = 64 * 1024;
 module_param(max_ring_kib, ulong, 0644);
@@ -160,6 +195,24 @@ int well_ring_init(const struct file_operations *fops, size_t priv_size)
 	return well_obj_init(WELL_OBJ_RING, sizeof(struct well_ring) + priv_size);
 }
 
+static void well_ring_wake_all(struct well_ring *ring)
+{
+	wake_up_interruptible_all(&ring->prod_wq);
+	wake_up_interruptible_poll(&ring->poll_wq, EPOLLERR);
+}
+
+/* The wakeups a producer in NMI context left to an interrupt. */
+static void well_ring_wake_work(struct irq_work *work)
+{
+	struct well_ring *ring = container_of(work, struct well_ring,
+					      wake_work);
+
+	if (well_ring_is_broken(ring))
+		well_ring_wake_all(ring);
+	else if (wq_has_sleeper(&ring->poll_wq))
+		wake_up_interruptible_poll(&ring->poll_wq, EPOLLIN | EPOLLRDNORM);
+}
+
 /**
  * well_ring_alloc() - an empty ring for a newly opened file.
  *
@@ -178,9 +231,10 @@ struct well_ring *well_ring_alloc(void)
 	ring->slab = slab;
 	mutex_init(&ring->lock);
 	mutex_init(&ring->read_lock);
-	spin_lock_init(&ring->pub_lock);
 	init_waitqueue_head(&ring->prod_wq);
+	spin_lock_init(&ring->room_lock);
 	init_waitqueue_head(&ring->poll_wq);
+	init_irq_work(&ring->wake_work, well_ring_wake_work);
 	atomic64_set(&ring->waits, 0);
 	atomic64_set(&ring->wakes, 0);
 	return ring;
@@ -207,6 +261,8 @@ void *well_ring_priv(struct well_ring *ring)
  */
 void well_ring_free(struct well_ring *ring)
 {
+	/* A wakeup queued by a producer in NMI context may still be pending. */
+	irq_work_sync(&ring->wake_work);
 	if (ring->kw.mem) {
 		vfree(ring->kw.mem);
 		atomic_long_sub(ring->data_size, &well_total_bytes);
@@ -229,9 +285,12 @@ bool well_ring_ready(const struct well_ring *ring)
 
 static int well_ring_charge(size_t bytes)
 {
-	long limit = min_t(unsigned long, max_total_kib, LONG_MAX >> 10) << 10;
+	/* Both clamped, so << 10 cannot wrap whatever root wrote. */
+	unsigned long ring_max = min_t(unsigned long, max_ring_kib,
+				       WELL_KIB_MAX) << 10;
+	long limit = min_t(unsigned long, max_total_kib, WELL_KIB_MAX) << 10;
 
-	if (bytes > (max_ring_kib << 10))
+	if (bytes > ring_max)
 		return -E2BIG;
 	if (atomic_long_add_return(bytes, &well_total_bytes) > limit) {
 		atomic_long_sub(bytes, &well_total_bytes);
@@ -312,8 +371,16 @@ static int well_ring_create_locked(struct well_ring *ring, u32 blk_size,
 	if (err)
 		return err;
 
-	ring->kw.mem = __vmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	ring->meta = __vmalloc(2 * PAGE_SIZE, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	/*
+	 * Charged to the caller's memory cgroup. A ring above what the
+	 * cgroup (or the system) can give fails with -ENOMEM: no OOM kill
+	 * (__GFP_RETRY_MAYFAIL), no allocation-failure report in the log
+	 * (__GFP_NOWARN); the size is the user's choice, not a kernel bug.
+	 */
+	ring->kw.mem = __vmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+				 __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+	ring->meta = __vmalloc(2 * PAGE_SIZE, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+			       __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!ring->kw.mem || !ring->meta) {
 		vfree(ring->kw.mem);
 		vfree(ring->meta);
@@ -336,10 +403,21 @@ static int well_ring_create_locked(struct well_ring *ring, u32 blk_size,
 	ring->shared = ring->meta + PAGE_SIZE;
 	*ring->shared = ring->kw;
 	ring->shared->mem = NULL;
-
-	/* K7: pairs with the load-acquire in well_ring_ready(). */
-	smp_store_release(&ring->ready, true);
 	return 0;
+}
+
+/* Undo well_ring_create_locked(): the ring was never ready. */
+static void well_ring_uncreate_locked(struct well_ring *ring)
+{
+	vfree(ring->kw.mem);
+	vfree(ring->meta);
+	atomic_long_sub(ring->data_size, &well_total_bytes);
+	ring->kw.mem = NULL;
+	ring->meta = NULL;
+	ring->page = NULL;
+	ring->shared = NULL;
+	ring->data_size = 0;
+	ring->read_mode = false;
 }
 
 /**
@@ -348,19 +426,35 @@ static int well_ring_create_locked(struct well_ring *ring, u32 blk_size,
  * @blk_size: bytes per block, a power of two in [WELL_BLK_MIN, WELL_BLK_MAX].
  * @blk_count: blocks, a power of two in [1, WELL_COUNT_MAX].
  * @flags: WELL_CREATE_* bits.
+ * @reply: called with @arg once the ring is filled in and before anyone
+ *         else can use it (process context, may fault); a non-zero return
+ *         undoes the creation and is returned.
+ * @arg: passed to @reply.
  *
- * Memory is zeroed and charged to the caller's memory cgroup.
+ * Memory is zeroed and charged to the caller's memory cgroup. The ring
+ * becomes ready only after @reply succeeded, so a CREATE whose reply
+ * cannot be copied out leaves no ring behind.
  *
  * Return: 0, -EBUSY when the ring exists, -EINVAL for a bad geometry,
- * -E2BIG above max_ring_kib, -ENOSPC above max_total_kib, -ENOMEM.
+ * -E2BIG above max_ring_kib, -ENOSPC above max_total_kib, -ENOMEM, or
+ * the error of @reply.
  */
 int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
-		     u32 flags)
+		     u32 flags, int (*reply)(struct well_ring *ring, void *arg),
+		     void *arg)
 {
 	int err;
 
 	mutex_lock(&ring->lock);
 	err = well_ring_create_locked(ring, blk_size, blk_count, flags);
+	if (!err) {
+		err = reply(ring, arg);
+		if (err)
+			well_ring_uncreate_locked(ring);
+		else
+			/* K7: pairs with the load-acquire in well_ring_ready(). */
+			smp_store_release(&ring->ready, true);
+	}
 	mutex_unlock(&ring->lock);
 	return err;
 }
@@ -372,6 +466,8 @@ int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
  *
  * The ring may be shared with the module's load generator; a lone
  * generator producer started before this call makes it fail with -EBUSY.
+ *
+ * Context: process context (takes a mutex).
  *
  * Return: the ring, or ERR_PTR(-EBADF) when @file is not /dev/well,
  * -ENXIO before WELL_IOC_CREATE, -EIO when broken, -EBUSY.
@@ -401,6 +497,8 @@ EXPORT_SYMBOL_GPL(well_ring_get);
 /**
  * well_ring_put() - end the use of a ring from well_ring_get().
  * @ring: the ring; release every reservation first.
+ *
+ * Context: process context (takes a mutex).
  */
 void well_ring_put(struct well_ring *ring)
 {
@@ -444,73 +542,123 @@ void well_ring_unclaim_single(struct well_ring *ring)
 	mutex_unlock(&ring->lock);
 }
 
-/* Caller holds pub_lock. */
-static void well_ring_break_locked(struct well_ring *ring)
+/* Wake whoever a state change concerns; from NMI context, by irq_work. */
+static void well_ring_kick(struct well_ring *ring, bool broke)
 {
-	WRITE_ONCE(ring->broken, true);
-	WRITE_ONCE(ring->page->broken, 1);
-}
-
-static void well_ring_wake_all(struct well_ring *ring)
-{
-	wake_up_interruptible_all(&ring->prod_wq);
-	wake_up_interruptible_poll(&ring->poll_wq, EPOLLERR);
-}
-
-/*
- * Take in the blocks the consumer gave back. The only read of
- * shared->tx.tail; bounded: no loop, one lock.
- */
-static void well_ring_pull(struct well_ring *ring)
-{
-	unsigned long flags;
-	size_t acc, tail;
-	bool broke = false;
-
-	if (ring->read_mode)
+	if (in_nmi()) {
+		irq_work_queue(&ring->wake_work);
 		return;
-	spin_lock_irqsave(&ring->pub_lock, flags);
-	if (!ring->broken) {
-		/* Written only here, under pub_lock. */
-		acc = well_load_relaxed(&ring->kw.tx.tail);
-		/* K1: pairs with the consumer's R1 into &shared->tx. */
-		tail = well_load_acquire(&ring->shared->tx.tail);
-		if (tail - acc > ring->published - acc) {
-			well_ring_break_locked(ring);
-			broke = true;
-		} else if (tail != acc) {
-			/* K2: pairs with A1 in well_reserve() on kw.tx. */
-			well_store_release(&ring->kw.tx.tail, tail);
-		}
 	}
-	spin_unlock_irqrestore(&ring->pub_lock, flags);
-	if (broke)
+	if (broke) {
 		well_ring_wake_all(ring);
-}
-
-/* Copy kw.rx.tail out to the consumer and wake its poll(). */
-static void well_ring_publish(struct well_ring *ring)
-{
-	unsigned long flags;
-	size_t tail;
-
-	spin_lock_irqsave(&ring->pub_lock, flags);
-	/* K3: pairs with R1/R4 of the producers' releases into kw.rx. */
-	tail = well_load_acquire(&ring->kw.rx.tail);
-	if (tail != ring->published) {
-		ring->published = tail;
-		/* K4: pairs with A1 in the consumer's reserve on shared rx. */
-		well_store_release(&ring->shared->rx.tail, tail);
+		return;
 	}
-	spin_unlock_irqrestore(&ring->pub_lock, flags);
 	/* K6: wq_has_sleeper()'s smp_mb() pairs with poll()'s queueing. */
 	if (wq_has_sleeper(&ring->poll_wq))
 		wake_up_interruptible_poll(&ring->poll_wq, EPOLLIN | EPOLLRDNORM);
 }
 
+/*
+ * The consumer's counters are out of range: stop producing for good. Plain
+ * stores: every reader only needs to see them eventually, and a producer
+ * that misses them still finds nothing the consumer gave back.
+ */
+static void well_ring_break(struct well_ring *ring)
+{
+	WRITE_ONCE(ring->broken, true);
+	WRITE_ONCE(ring->page->broken, 1);
+	well_ring_kick(ring, true);
+}
+
+/* Whether counter value @a is behind @b (wrap-safe). */
+static bool well_before(size_t a, size_t b)
+{
+	return (long)(a - b) < 0;
+}
+
+/*
+ * Take in the blocks the consumer gave back. The only read of
+ * shared->tx.tail; no lock, and bounded: one read of the shared value,
+ * then a cmpxchg loop on the private kw.tx.tail that ends as soon as it
+ * is at or beyond the validated value.
+ */
+static void well_ring_pull(struct well_ring *ring)
+{
+	size_t acc, tail, pub;
+	unsigned int tries;
+
+	if (ring->read_mode || well_ring_is_broken(ring))
+		return;
+	/* K2: pairs with the K2 cmpxchg below in other pullers. */
+	acc = well_load_acquire(&ring->kw.tx.tail);
+	/* K1: pairs with the consumer's R1 into &shared->tx. */
+	tail = well_load_acquire(&ring->shared->tx.tail);
+	/*
+	 * K4: pairs with the publishers' cmpxchg of @published. Loaded after
+	 * the shared tail, so an honest tail is within it.
+	 */
+	pub = well_load_acquire(&ring->published);
+	if (tail - acc > pub - acc) {
+		well_ring_break(ring);
+		return;
+	}
+	for (tries = 0; tries < WELL_CAS_TRIES && well_before(acc, tail);
+	     tries++) {
+		/*
+		 * K2: pairs with A1 in well_reserve() on kw.tx and with other
+		 * pullers; a failure reloads @acc with acquire.
+		 */
+		if (well_cas_acq_rel(&ring->kw.tx.tail, &acc, tail))
+			break;
+	}
+}
+
+/*
+ * Hand kw.rx.tail to the consumer: move @published forward to it, then
+ * the shared rx.tail forward to the newest @published. Both only ever
+ * move forward: a cmpxchg from a value to a later one. The user may write
+ * the shared rx.tail at any time; its value is only compared with, never
+ * used as a count or an address, and the loop ends after WELL_CAS_TRIES.
+ */
+static void well_ring_publish(struct well_ring *ring)
+{
+	size_t tail, pub, cur;
+	unsigned int tries;
+
+	/* K3: pairs with R1/R4 of the producers' releases into kw.rx. */
+	tail = well_load_acquire(&ring->kw.rx.tail);
+	/* K4: pairs with the cmpxchg below in other publishers. */
+	pub = well_load_acquire(&ring->published);
+	for (tries = 0; tries < WELL_CAS_TRIES && well_before(pub, tail);
+	     tries++) {
+		/*
+		 * K4: pairs with the load-acquire of @published in other
+		 * publishers, in pull and in poll; a failure reloads @pub.
+		 */
+		if (well_cas_acq_rel(&ring->published, &pub, tail))
+			break;
+	}
+	cur = well_load_relaxed(&ring->shared->rx.tail);
+	for (tries = 0; tries < WELL_CAS_TRIES; tries++) {
+		/* K4: pairs with the cmpxchg of @published (above). */
+		pub = well_load_acquire(&ring->published);
+		if (!well_before(cur, pub))
+			break;
+		/*
+		 * K4: pairs with A1 in the consumer's well_reserve() on
+		 * &shared->rx; a failure reloads @cur (someone else moved it).
+		 */
+		if (well_cas_acq_rel(&ring->shared->rx.tail, &cur, pub))
+			break;
+	}
+	well_ring_kick(ring, false);
+}
+
 /**
  * well_ring_is_broken() - whether the ring was found inconsistent.
  * @ring: the ring.
+ *
+ * Context: any: process, softirq, hardirq, NMI.
  *
  * Return: true once the consumer's counters were found out of range; the
  * ring then accepts no more blocks.
@@ -524,6 +672,8 @@ EXPORT_SYMBOL_GPL(well_ring_is_broken);
 /**
  * well_ring_blk_size() - bytes per block of a ring.
  * @ring: a ring from well_ring_get().
+ *
+ * Context: any: process, softirq, hardirq, NMI.
  *
  * Return: the block size.
  */
@@ -539,8 +689,12 @@ EXPORT_SYMBOL_GPL(well_ring_blk_size);
  * @pos: where to store the position token.
  * @max: most blocks wanted.
  *
- * Safe in any context, including hard interrupts, and with any number of
- * concurrent producers. Never sleeps, never waits.
+ * Safe with any number of concurrent producers, in any context. Never
+ * sleeps, never waits, takes no lock: the pull of what the consumer gave
+ * back is a bounded cmpxchg loop.
+ *
+ * Context: any: process, softirq, hardirq, NMI (also an NMI that
+ * interrupted another producer of the same ring on the same CPU).
  *
  * Return: blocks reserved; 0 when the ring is full or broken.
  */
@@ -589,6 +743,8 @@ size_t well_ring_reserve_single(struct well_ring *ring, size_t *pos,
  * The block is shared with user space: the user may change it at any time,
  * so never trust what is read back from it.
  *
+ * Context: any: process, softirq, hardirq, NMI.
+ *
  * Return: pointer to well_ring_blk_size() bytes.
  */
 void *well_ring_block(const struct well_ring *ring, size_t pos, size_t i)
@@ -607,6 +763,13 @@ EXPORT_SYMBOL_GPL(well_ring_block);
  * earlier reservation is unreleased. Retry later; never spin on it where
  * the holder of the earlier one cannot run (in an interrupt, keep the
  * reservation and retry on the next one).
+ *
+ * Publishes without a lock (well_ring_publish(): bounded cmpxchg loops),
+ * so a nested context never waits for the one it interrupted. Wakes the
+ * consumer's poll(); in NMI context through an irq_work.
+ *
+ * Context: any: process, softirq, hardirq, NMI (also an NMI that
+ * interrupted another producer of the same ring on the same CPU).
  *
  * Return: true when released.
  */
@@ -638,17 +801,34 @@ static size_t well_ring_writable(struct well_ring *ring)
 }
 
 /*
+ * Raise need_wakeup (K5) for a sleeper of kind @poll (a poll() waiting for
+ * EPOLLOUT) or a producer thread, under room_lock so that a thread ending
+ * its wait cannot lower it over a sleeper that just raised it.
+ */
+static void well_ring_raise(struct well_ring *ring, bool poll)
+{
+	spin_lock(&ring->room_lock);
+	if (poll)
+		ring->poll_out = true;
+	WRITE_ONCE(ring->page->need_wakeup, 1);
+	spin_unlock(&ring->room_lock);
+	/* K5: pairs with the consumer's fence between release and flag. */
+	smp_mb();
+}
+
+/*
  * Wait condition of a producer thread on a full ring: true when blocks can
- * be reserved or the ring is broken. Raises need_wakeup before looking
- * (K5), so the consumer's next release is followed by WELL_IOC_WAKE.
- * Evaluated again after every wakeup, so a flag cleared by WAKE is raised
- * again while the ring stays full.
+ * be reserved or the ring is broken. Looks first; only a ring still full
+ * raises need_wakeup (K5) before looking again, so the consumer's next
+ * release is followed by WELL_IOC_WAKE. Evaluated again after every
+ * wakeup, so a flag cleared by WAKE is raised again while the ring stays
+ * full, and a producer woken to room leaves it lowered.
  */
 static bool well_ring_room(struct well_ring *ring)
 {
-	WRITE_ONCE(ring->page->need_wakeup, 1);
-	/* K5: pairs with the consumer's fence between release and flag. */
-	smp_mb();
+	if (well_ring_writable(ring) || well_ring_is_broken(ring))
+		return true;
+	well_ring_raise(ring, false);
 	return well_ring_writable(ring) || well_ring_is_broken(ring);
 }
 
@@ -656,15 +836,30 @@ static bool well_ring_room(struct well_ring *ring)
  * well_ring_wait_room() - sleep until a full ring has room.
  * @ring: the ring.
  *
- * For producer kthreads only: counted in WELL_IOC_STATS' waits; returns
- * when blocks can be reserved, the ring is broken, kthread_stop() was
- * called or a signal came.
+ * For producer kthreads only (process context): counted in
+ * WELL_IOC_STATS' waits; returns when blocks can be reserved, the ring is
+ * broken, kthread_stop() was called or a signal came. Looks for room
+ * every WELL_ROOM_RECHECK_MS even unwoken: a consumer that gave blocks
+ * back without WELL_IOC_WAKE (it closed its fd and kept the mappings)
+ * still sees producers resume within that time. The last thread to stop waiting lowers need_wakeup unless a
+ * poll() waits for EPOLLOUT.
  */
 void well_ring_wait_room(struct well_ring *ring)
 {
 	atomic64_inc(&ring->waits);
-	wait_event_interruptible(ring->prod_wq, kthread_should_stop() ||
-				 well_ring_room(ring));
+	spin_lock(&ring->room_lock);
+	ring->room_waiters++;
+	spin_unlock(&ring->room_lock);
+	/* Timed out (0): look again; room, stop or a signal end the wait. */
+	while (!wait_event_interruptible_timeout(ring->prod_wq,
+						 kthread_should_stop() ||
+						 well_ring_room(ring),
+						 msecs_to_jiffies(WELL_ROOM_RECHECK_MS)))
+		;
+	spin_lock(&ring->room_lock);
+	if (!--ring->room_waiters && !ring->poll_out)
+		WRITE_ONCE(ring->page->need_wakeup, 0);
+	spin_unlock(&ring->room_lock);
 }
 
 /**
@@ -674,8 +869,14 @@ void well_ring_wait_room(struct well_ring *ring)
 void well_ring_wake(struct well_ring *ring)
 {
 	atomic64_inc(&ring->wakes);
+	spin_lock(&ring->room_lock);
+	ring->poll_out = false;
 	WRITE_ONCE(ring->page->need_wakeup, 0);
-	/* Clear before waking: a woken producer that finds no room sets it. */
+	spin_unlock(&ring->room_lock);
+	/*
+	 * Clear before waking: a woken producer or poll() that finds no room
+	 * raises it again.
+	 */
 	smp_mb();
 	wake_up_interruptible_all(&ring->prod_wq);
 	wake_up_interruptible_poll(&ring->poll_wq, EPOLLOUT | EPOLLWRNORM);
@@ -689,28 +890,22 @@ void well_ring_wake(struct well_ring *ring)
  */
 static size_t well_ring_readable(struct well_ring *ring)
 {
-	unsigned long flags;
-	size_t acc, head, n = 0;
-	bool broke = false;
+	size_t acc, head, pub;
 
 	if (ring->read_mode)
 		return well_peek(&ring->kw.rx);
-
-	spin_lock_irqsave(&ring->pub_lock, flags);
-	if (!ring->broken) {
-		acc = well_load_relaxed(&ring->kw.tx.tail);
-		head = well_load_relaxed(&ring->shared->rx.head);
-		if (head - acc > ring->published - acc) {
-			well_ring_break_locked(ring);
-			broke = true;
-		} else {
-			n = ring->published - head;
-		}
+	if (well_ring_is_broken(ring))
+		return 0;
+	/* K2: pairs with the pullers' cmpxchg of kw.tx.tail. */
+	acc = well_load_acquire(&ring->kw.tx.tail);
+	head = well_load_relaxed(&ring->shared->rx.head);
+	/* K4, K6: pairs with the publishers' cmpxchg of @published. */
+	pub = well_load_acquire(&ring->published);
+	if (head - acc > pub - acc) {
+		well_ring_break(ring);
+		return 0;
 	}
-	spin_unlock_irqrestore(&ring->pub_lock, flags);
-	if (broke)
-		well_ring_wake_all(ring);
-	return n;
+	return pub - head;
 }
 
 /**
@@ -720,7 +915,9 @@ static size_t well_ring_readable(struct well_ring *ring)
  * @wait: the poll table.
  *
  * Return: EPOLLIN when blocks are published and not reserved, EPOLLOUT
- * when producers have room, EPOLLERR alone when broken.
+ * when producers have room, EPOLLERR alone when broken. Without room,
+ * raises need_wakeup, so that the consumer's next release is followed by
+ * WELL_IOC_WAKE, which wakes the poller.
  */
 __poll_t well_ring_poll(struct well_ring *ring, struct file *file,
 			poll_table *wait)
@@ -731,8 +928,19 @@ __poll_t well_ring_poll(struct well_ring *ring, struct file *file,
 	poll_wait(file, &ring->poll_wq, wait);
 	if (well_ring_readable(ring))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (well_ring_writable(ring))
+	if (well_ring_writable(ring)) {
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	} else if (!ring->read_mode) {
+		/*
+		 * A full mapped ring gains room only by the consumer's
+		 * release, which calls WELL_IOC_WAKE (waking poll_wq) when
+		 * it finds need_wakeup raised (K5): raise it, then look again.
+		 * read() wakes poll_wq itself.
+		 */
+		well_ring_raise(ring, true);
+		if (well_ring_writable(ring))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	}
 	if (well_ring_is_broken(ring))
 		mask = EPOLLERR;
 	return mask;
@@ -746,13 +954,11 @@ __poll_t well_ring_poll(struct well_ring *ring, struct file *file,
  */
 void well_ring_stats(struct well_ring *ring, struct well_stats *st)
 {
-	unsigned long flags;
-
 	well_ring_pull(ring);
-	spin_lock_irqsave(&ring->pub_lock, flags);
-	st->published = ring->published;
-	st->accepted = well_load_relaxed(&ring->kw.tx.tail);
-	spin_unlock_irqrestore(&ring->pub_lock, flags);
+	/* K4: pairs with the publishers' cmpxchg of @published. */
+	st->published = well_load_acquire(&ring->published);
+	/* K2: pairs with the pullers' cmpxchg of kw.tx.tail. */
+	st->accepted = well_load_acquire(&ring->kw.tx.tail);
 	st->waits = atomic64_read(&ring->waits);
 	st->wakes = atomic64_read(&ring->wakes);
 	if (well_ring_is_broken(ring))
@@ -773,10 +979,13 @@ static bool well_ring_read_ready(struct well_ring *ring)
  * @nonblock: fail with -EAGAIN instead of waiting for blocks.
  *
  * One copy_to_user() per block: the copying path the mmap'ed ring is
- * compared with. The blocks are consumed even when a copy faults.
+ * compared with. Only the blocks copied whole are consumed: when a copy
+ * faults, that block and the ones after it stay in the ring for the next
+ * read().
  *
  * Return: bytes copied, -EINVAL for a buffer smaller than a block,
- * -EAGAIN, -ERESTARTSYS, -EFAULT.
+ * -EAGAIN, -ERESTARTSYS, -EFAULT when not even the first block could be
+ * copied.
  */
 ssize_t well_ring_read(struct well_ring *ring, char __user *buf,
 		       size_t count, bool nonblock)
@@ -809,11 +1018,23 @@ ssize_t well_ring_read(struct well_ring *ring, char __user *buf,
 			break;
 		done += bs;
 	}
+	/*
+	 * Give the blocks not copied back to the rx side: read_lock makes
+	 * this the only reserver of kw.rx and nobody else reads its head, so
+	 * moving the head back over blocks handed to no one undoes their
+	 * reservation.
+	 */
+	if (i < n)
+		well_store_relaxed(&ring->kw.rx.head, pos + i);
 	/* R1: pairs with A1 in the producers' reserve on kw.tx. */
-	well_release_single(&ring->kw.tx, n);
+	if (i)
+		well_release_single(&ring->kw.tx, i);
 	mutex_unlock(&ring->read_lock);
 	/* wq_has_sleeper()'s smp_mb() orders the release before the check. */
-	if (wq_has_sleeper(&ring->prod_wq))
+	if (i && wq_has_sleeper(&ring->prod_wq))
 		wake_up_interruptible_all(&ring->prod_wq);
+	/* poll() waiting for EPOLLOUT: room came without WELL_IOC_WAKE. */
+	if (i && wq_has_sleeper(&ring->poll_wq))
+		wake_up_interruptible_poll(&ring->poll_wq, EPOLLOUT | EPOLLWRNORM);
 	return done ? done : -EFAULT;
 }

@@ -31,7 +31,8 @@ struct well_ring *well_ring_alloc(void);
 void *well_ring_priv(struct well_ring *ring);
 void well_ring_free(struct well_ring *ring);
 int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
-		     u32 flags);
+		     u32 flags, int (*reply)(struct well_ring *ring, void *arg),
+		     void *arg);
 
 /* Read-only views, once well_ring_ready(). */
 bool well_ring_ready(const struct well_ring *ring);

@@ -70,7 +70,11 @@ struct well_ring_desc {
 	__u64 data_size;
 };
 
-#define WELL_RING_DESC_SIZE_VER0	56
+/*
+ * The whole first version. In well 0.1.0 it read 56, short of data_size;
+ * the kernel still accepts 56 and then writes back only the first 56 bytes.
+ */
+#define WELL_RING_DESC_SIZE_VER0	64
 
 /* struct well_start.flags */
 #define WELL_START_TIMER	(1U << 0)	/* last producer: an hrtimer */
