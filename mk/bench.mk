@@ -14,10 +14,16 @@
 #                      VM (ffma_test.ko); table in $(OUT)/bench/ffma-kernel.rst
 #   bench-kmod         /dev/well's mapped ring vs its read() path, in the
 #                      VM: KMOD_BENCH_ROUNDS (5), KMOD_BENCH_BLOCKS
-#                      (300000), KMOD_BENCH_OPTS (-e: header-only blocks)
+#                      (300000), KMOD_BENCH_OPTS (-e: header-only blocks);
+#                      then bench-kmod-scale
+#   bench-kmod-scale   kernel producer scaling (1, 2, 4 threads into one
+#                      ring), this tree's well.ko against the one of
+#                      KMOD_BENCH_BASE (the pub_lock publish), both in the
+#                      same VM boot: KMOD_SCALE_ROUNDS (7),
+#                      KMOD_SCALE_BLOCKS (4000000)
 
 .PHONY: bench bench-steps bench-ring bench-icount bench-ffma \
-	bench-ffma-kernel bench-kmod
+	bench-ffma-kernel bench-kmod bench-kmod-scale
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory bench-steps
@@ -121,4 +127,33 @@ bench-kmod: $(OUT)/bin/well-consume
 		> $(BENCH_OUT)/kmod.raw; rc=$$?; \
 	grep -v '^rec\|^note' $(BENCH_OUT)/kmod.raw; \
 	$(TABLE) -v subject=mmap -v vfmt=%.0f -v rfmt=%.1f \
-		$(BENCH_OUT)/kmod.raw | tee $(BENCH_OUT)/kmod.rst; exit $$rc
+		$(BENCH_OUT)/kmod.raw | tee $(BENCH_OUT)/kmod.rst; \
+	[ $$rc = 0 ] || exit $$rc; \
+	$(MAKE) -s --no-print-directory bench-kmod-scale
+
+# The baseline of bench-kmod-scale: well.ko of the last commit whose
+# kernel producers published under ring->pub_lock, built from git archive
+# into $(OUT), its own tree per kernel release. It loads as "well" (the
+# name comes from .modinfo) from /bin/well-base.ko in the VM.
+KMOD_BENCH_BASE		?= dc78f9b1874b896042cc93e15eecac6301933c62
+KMOD_BASE_DIR		= $(OUT)/kbase/$(KREL)
+KMOD_BASE_KO		= $(KMOD_BASE_DIR)/well-base.ko
+KMOD_SCALE_ROUNDS	?= 7
+KMOD_SCALE_BLOCKS	?= 4000000
+
+$(KMOD_BASE_KO):
+	@rm -rf $(KMOD_BASE_DIR) && mkdir -p $(KMOD_BASE_DIR)/src
+	git archive $(KMOD_BENCH_BASE) Kbuild kmod core include | \
+		tar -x -C $(KMOD_BASE_DIR)/src
+	$(MAKE) -C $(KDIR) M=$(KMOD_BASE_DIR)/src modules
+	cp $(KMOD_BASE_DIR)/src/well.ko $@
+
+bench-kmod-scale: $(OUT)/bin/well-consume $(KMOD_BASE_KO)
+	@mkdir -p $(BENCH_OUT)
+	@$(MAKE) -s --no-print-directory vm-run \
+		VM_CMD="sh /bin/scale.sh $(KMOD_SCALE_ROUNDS) \
+			$(KMOD_SCALE_BLOCKS)" \
+		VM_BINS="$(OUT)/bin/well-consume bench/kmod/scale.sh \
+			$(KMOD_BASE_KO)" \
+		> $(BENCH_OUT)/kmod-scale.rst; rc=$$?; \
+	cat $(BENCH_OUT)/kmod-scale.rst; exit $$rc
