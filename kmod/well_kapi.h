@@ -7,6 +7,13 @@
  * EXPORT_SYMBOL_GPL, are implemented in kmod/well_ring.c, at the ring's
  * trust boundary. Documentation/well/kmod.rst ("Producing from another
  * module") has an example.
+ *
+ * Contexts (each function's kernel-doc says the same):
+ *   well_ring_get(), well_ring_put()          process context (a mutex)
+ *   well_ring_reserve(), well_ring_release()  process, softirq, hardirq,
+ *                                             NMI: no lock, bounded loops
+ *   well_ring_blk_size(), well_ring_block(),
+ *   well_ring_is_broken()                     any context
  */
 #ifndef WELL_KAPI_H
 #define WELL_KAPI_H
