@@ -292,6 +292,10 @@ static int well_ring_charge(size_t bytes)
 
 	if (bytes > ring_max)
 		return -E2BIG;
+	/*
+	 * A budget, not a handover: fully ordered add_return against other
+	 * CREATEs' (and the frees' sub), no data depends on it.
+	 */
 	if (atomic_long_add_return(bytes, &well_total_bytes) > limit) {
 		atomic_long_sub(bytes, &well_total_bytes);
 		return -ENOSPC;
@@ -565,7 +569,9 @@ static void well_ring_kick(struct well_ring *ring, bool broke)
  */
 static void well_ring_break(struct well_ring *ring)
 {
+	/* Pairs with READ_ONCE() in well_ring_is_broken(); no ordering. */
 	WRITE_ONCE(ring->broken, true);
+	/* Read by the user only; the kernel never reads it back. */
 	WRITE_ONCE(ring->page->broken, 1);
 	well_ring_kick(ring, true);
 }
@@ -638,6 +644,10 @@ static void well_ring_publish(struct well_ring *ring)
 		if (well_cas_acq_rel(&ring->published, &pub, tail))
 			break;
 	}
+	/*
+	 * Only a guess for the first cmpxchg, which orders (K4): the value is
+	 * never trusted, so relaxed; pairs with nothing.
+	 */
 	cur = well_load_relaxed(&ring->shared->rx.tail);
 	for (tries = 0; tries < WELL_CAS_TRIES; tries++) {
 		/* K4: pairs with the cmpxchg of @published (above). */
@@ -810,6 +820,7 @@ static void well_ring_raise(struct well_ring *ring, bool poll)
 	spin_lock(&ring->room_lock);
 	if (poll)
 		ring->poll_out = true;
+	/* K5: pairs with the consumer's load after its fence (smp_mb below). */
 	WRITE_ONCE(ring->page->need_wakeup, 1);
 	spin_unlock(&ring->room_lock);
 	/* K5: pairs with the consumer's fence between release and flag. */
@@ -846,6 +857,7 @@ static bool well_ring_room(struct well_ring *ring)
  */
 void well_ring_wait_room(struct well_ring *ring)
 {
+	/* A statistic: pairs with nothing (STATS' atomic64_read()). */
 	atomic64_inc(&ring->waits);
 	spin_lock(&ring->room_lock);
 	ring->room_waiters++;
@@ -857,6 +869,7 @@ void well_ring_wait_room(struct well_ring *ring)
 						 msecs_to_jiffies(WELL_ROOM_RECHECK_MS)))
 		;
 	spin_lock(&ring->room_lock);
+	/* Nobody sleeps: no K5 pair needed, a stale 1 costs one WAKE. */
 	if (!--ring->room_waiters && !ring->poll_out)
 		WRITE_ONCE(ring->page->need_wakeup, 0);
 	spin_unlock(&ring->room_lock);
@@ -868,9 +881,11 @@ void well_ring_wait_room(struct well_ring *ring)
  */
 void well_ring_wake(struct well_ring *ring)
 {
+	/* A statistic: pairs with nothing (STATS' atomic64_read()). */
 	atomic64_inc(&ring->wakes);
 	spin_lock(&ring->room_lock);
 	ring->poll_out = false;
+	/* Ordered before the wakeups by the smp_mb() below. */
 	WRITE_ONCE(ring->page->need_wakeup, 0);
 	spin_unlock(&ring->room_lock);
 	/*
@@ -1025,6 +1040,7 @@ ssize_t well_ring_read(struct well_ring *ring, char __user *buf,
 	 * reservation.
 	 */
 	if (i < n)
+		/* Only this reserver reads it (read_lock): pairs with nothing. */
 		well_store_relaxed(&ring->kw.rx.head, pos + i);
 	/* R1: pairs with A1 in the producers' reserve on kw.tx. */
 	if (i)
