@@ -190,6 +190,39 @@ size_t well_reserve_single(struct well_side *from, size_t *pos, size_t max)
 	return well_reserve_single_inline(from, pos, max);
 }
 
+/* well_reserve_exact(): kernel-doc in include/well.h. */
+size_t well_reserve_exact(struct well_side *from, size_t *pos, size_t n)
+{
+	/* A2: pairs with the R2 CAS below in other reservers. */
+	size_t head = well_load_acquire(&from->head);
+	size_t amount;
+
+	if (!n)
+		return 0;
+	do {
+		/* A3: pairs with R3 below in other reservers. */
+		size_t tail = well_load_acquire(&from->seen);
+
+		amount = well_amount(from, tail, head);
+		if (amount < n) {
+			/* A1: pairs with R1 in the other side's releasers. */
+			size_t fresh = well_load_acquire(&from->tail);
+
+			if (fresh != tail) {
+				/* R3: pairs with A3 above in other reservers. */
+				well_store_release(&from->seen, fresh);
+				amount = well_amount(from, fresh, head);
+			}
+		}
+		if (amount < n)
+			return 0;
+		/* R2/A2: pairs with the A2 load above in other reservers. */
+	} while (!well_cas_acq_rel(&from->head, &head, head + n));
+
+	*pos = head;
+	return n;
+}
+
 size_t well_peek(const struct well_side *from)
 {
 	return well_peek_inline(from);

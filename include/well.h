@@ -115,6 +115,23 @@ size_t well_blk_count(const struct well *w);
 
 void well_set_single(struct well_side *from);
 
+/**
+ * well_reserve_exact() - reserve exactly @n blocks from a side, or none.
+ * @from: the side to reserve from (&w->tx to produce, &w->rx to consume).
+ * @pos: where to store the position token for well_access() and release.
+ * @n: blocks wanted, all or nothing; at least 1.
+ *
+ * For a record that spans @n blocks: the blocks get consecutive positions
+ * (well_access(@pos, 0 .. @n - 1)); in memory they may wrap from the end
+ * to the start once, as any reservation may. Safe with any number of
+ * threads reserving from @from at once, with well_reserve() among them.
+ * Never waits. An @n above the block count can never be satisfied.
+ *
+ * Return: @n, or 0 when fewer than @n blocks are available or @n is 0
+ * (*@pos untouched).
+ */
+size_t well_reserve_exact(struct well_side *from, size_t *pos, size_t n);
+
 /*
  * The hot path (reserve, release, peek) is defined below, static inline,
  * so a program's own compiler inlines it and, under -fsanitize=thread,

@@ -25,6 +25,7 @@ EXPORT_SYMBOL_GPL(well_blk_size);
 EXPORT_SYMBOL_GPL(well_blk_count);
 EXPORT_SYMBOL_GPL(well_reserve);
 EXPORT_SYMBOL_GPL(well_reserve_single);
+EXPORT_SYMBOL_GPL(well_reserve_exact);
 EXPORT_SYMBOL_GPL(well_peek);
 EXPORT_SYMBOL_GPL(well_release_single);
 EXPORT_SYMBOL_GPL(well_release_multi);

@@ -316,7 +316,7 @@ bool well_ring_read_mode(const struct well_ring *ring)
 
 /**
  * well_ring_blk_count() - blocks of a ring.
- * @ring: a ready ring.
+ * @ring: a ready ring (one from well_ring_get() is).
  *
  * Return: the block count.
  */
@@ -324,6 +324,7 @@ size_t well_ring_blk_count(const struct well_ring *ring)
 {
 	return well_blk_count(&ring->kw);
 }
+EXPORT_SYMBOL_GPL(well_ring_blk_count);
 
 /**
  * well_ring_region() - the memory behind one mappable region.
@@ -721,6 +722,29 @@ size_t well_ring_reserve(struct well_ring *ring, size_t *pos, size_t max)
 	return well_reserve(&ring->kw.tx, pos, max);
 }
 EXPORT_SYMBOL_GPL(well_ring_reserve);
+
+/**
+ * well_ring_reserve_exact() - reserve exactly @n blocks, or none.
+ * @ring: a ring from well_ring_get().
+ * @pos: where to store the position token.
+ * @n: blocks wanted, all or nothing (a record spanning @n blocks).
+ *
+ * well_reserve_exact() on the producers' side: the blocks have consecutive
+ * positions, well_ring_block(@ring, *@pos, 0 .. @n - 1). Same contexts as
+ * well_ring_reserve(); never sleeps, never waits.
+ *
+ * Return: @n, or 0 when fewer than @n blocks are free or the ring is broken.
+ */
+size_t well_ring_reserve_exact(struct well_ring *ring, size_t *pos, size_t n)
+{
+	if (well_ring_is_broken(ring))
+		return 0;
+	if (well_reserve_exact(&ring->kw.tx, pos, n))
+		return n;
+	well_ring_pull(ring);
+	return well_reserve_exact(&ring->kw.tx, pos, n);
+}
+EXPORT_SYMBOL_GPL(well_ring_reserve_exact);
 
 /**
  * well_ring_reserve_single() - well_ring_reserve() for a lone producer.

@@ -37,7 +37,6 @@ int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
 /* Read-only views, once well_ring_ready(). */
 bool well_ring_ready(const struct well_ring *ring);
 bool well_ring_read_mode(const struct well_ring *ring);
-size_t well_ring_blk_count(const struct well_ring *ring);
 void *well_ring_region(const struct well_ring *ring,
 		       enum well_ring_region region, size_t *len);
 void well_ring_stats(struct well_ring *ring, struct well_stats *st);
