@@ -4,8 +4,9 @@
 #   insmod/rmmod leak cycles of well.ko on the fresh kernel; then, with
 #   well.ko loaded, the lines of each *_test.ko (copied from the kernel
 #   log; they call the core through well.ko's exports, and are unloaded
-#   again before well.ko), then the test programs of /tests; then the
-#   taint check.
+#   again before well.ko), then, with well_probe.ko loaded too (when
+#   built; its own leak cycles, well.ko loaded, run first), the test
+#   programs of /tests; then the taint check.
 # Run mode (/cmd exists): loads well.ko and runs that command instead.
 # Leaves through isa-debug-exit: 0 when all passed (qemu exits 1), else 1
 # (qemu exits 3). Lines starting "@@vm" are for scripts/vm/run.sh.
@@ -76,6 +77,7 @@ run_tests() {
 
 run_command() {
 	[ -e /lib/modules/well.ko ] && insmod /lib/modules/well.ko
+	[ -e /lib/modules/well_probe.ko ] && insmod /lib/modules/well_probe.ko
 	echo "@@vm run begin"
 	sh /cmd
 	rc=$?
@@ -102,8 +104,23 @@ if [ -e /lib/modules/well.ko ]; then
 	[ $rc = 0 ] || failed=$((failed + 1))
 	insmod /lib/modules/well.ko
 	tap $? "insmod well.ko"
+	if [ -e /lib/modules/well_probe.ko ]; then
+		# The cycles of the module on well.ko's exports, also on a
+		# quiet kernel, well.ko loaded.
+		well-leak /lib/modules/well_probe.ko 10
+		rc=$?
+		[ $rc = 0 ] || failed=$((failed + 1))
+	fi
 	test_modules
+	if [ -e /lib/modules/well_probe.ko ]; then
+		insmod /lib/modules/well_probe.ko
+		tap $? "insmod well_probe.ko (after well.ko)"
+	fi
 	run_tests
+	if [ -e /lib/modules/well_probe.ko ]; then
+		rmmod well_probe
+		tap $? "rmmod well_probe"
+	fi
 	rmmod well
 	tap $? "rmmod well"
 else
