@@ -3,19 +3,22 @@
 # User-space tools: user/tools/<name>.c -> $(OUT)/bin/<name>, linked with
 # libwell.a and user/tools/tool.c (options, exit codes, error messages).
 # well-consume also checks the load generator's blocks with the verifier
-# of selftests/lib/.
+# of selftests/lib/; well-trace talks to well_probe.ko through its client.
 
 .PHONY: tools
 
-TOOLS		:= well-demo well-consume
+TOOLS		:= well-demo well-consume well-trace
 TOOL_CFLAGS	:= $(BASE_CFLAGS) $(WARN) -D_GNU_SOURCE -Iselftests/lib
 TOOL_LIBS_well-consume := selftests/lib/dev_verify.c
+TOOL_LIBS_well-trace := selftests/lib/probe_client.c
 
 $(OUT)/bin/%: user/tools/%.c user/tools/tool.c user/tools/tool.h \
 		include/well/version.h $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TOOL_CFLAGS) -o $@ $< user/tools/tool.c $(TOOL_LIBS_$*) $(LIB_A)
 $(OUT)/bin/well-consume: selftests/lib/dev_verify.c selftests/lib/dev_verify.h
+$(OUT)/bin/well-trace: selftests/lib/probe_client.c selftests/lib/probe_client.h \
+		include/linux/well_probe.h
 
 tools: $(TOOLS:%=$(OUT)/bin/%)
 

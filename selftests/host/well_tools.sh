@@ -8,8 +8,8 @@
 # cause: no node (the module is not loaded: how to load it), no permission
 # (the group "well" and the udev rule), not a well device.
 #
-# Usage: well_tools.sh [BINDIR]   BINDIR (or $WELL_BIN) holds well-consume
-# and well-demo; default: this script's directory (a kselftest install).
+# Usage: well_tools.sh [BINDIR]   BINDIR (or $WELL_BIN) holds well-consume,
+# well-demo and well-trace; default: this script's directory (a kselftest install).
 # TAP on stdout, kselftest exit codes (0 pass, 1 fail).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,11 +23,12 @@ else
 fi
 consume=$bin/well-consume
 demo=$bin/well-demo
+trace=$bin/well-trace
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 echo "TAP version 13"
-echo "1..19"
+echo "1..25"
 
 # run OUT CMD...: CMD's stdout and stderr into $tmp/OUT.{out,err}; $rc
 run() {
@@ -59,7 +60,7 @@ expect() {
 	fi
 }
 
-for t in "$consume" "$demo"; do
+for t in "$consume" "$demo" "$trace"; do
 	if [ ! -x "$t" ]; then
 		echo "not ok 1 - $t is missing: build it (make tools)"
 		exit 1
@@ -161,4 +162,26 @@ expect 2 dn "well-demo -n -5: usage error" "^well-demo: -n '-5': not a number"
 run drun "$demo" -p 2 -c 2 -n 20000
 expect 0 drun "well-demo -p 2 -c 2 -n 20000: every record verified" \
 	'verification passed: 0 bad record\(s\), 20000 of 20000 received'
+
+# well-trace (its records need well_probe.ko: the VM runs it).
+run thelp "$trace" --help
+expect 0 thelp "well-trace --help: every option, the events, the exit codes" \
+	'^Usage: well-trace' '-e, --event=EVENT' 'sys_enter\[=NR\]' \
+	'sched_switch' 'kprobe:FUNCTION' '-p, --pid=PID' '-o, --output=FILE' \
+	'-P, --probe-device=PATH' '^Exit status:' '1  ran, and a verification failed'
+run th "$trace" -h
+[ -s "$tmp/th.out" ] && cmp -s "$tmp/th.out" "$tmp/thelp.out"
+tap $? "well-trace -h prints the same help as --help"
+run tversion "$trace" --version
+expect 0 tversion "well-trace --version" \
+	'^well-trace \(well\) [0-9]+\.[0-9]+\.[0-9]+$'
+run tnoev "$trace" -n 5
+expect 2 tnoev "well-trace without -e: usage error" \
+	'^well-trace: no event: give at least one -e'
+run tev "$trace" -e sys_enter=x
+expect 2 tev "well-trace -e sys_enter=x: not an event" \
+	"^well-trace: -e 'sys_enter=x': not an event"
+run tprobe "$trace" -P "$tmp/absent" -e sched_switch
+expect 3 tprobe "well-trace -P ABSENT: setup error naming the node and well_probe.ko" \
+	"^well-trace: $tmp/absent: No such file or directory: is well_probe.ko loaded"
 [ "$failed" = 0 ]
