@@ -35,7 +35,8 @@ for map in user/libwell.map user/libwell-uring.map; do
 done
 
 for h in include/well.h include/ffma.h include/well/dev.h \
-		include/well/uring.h include/linux/well.h; do
+		include/well/uring.h include/linux/well.h \
+		include/linux/well_probe.h; do
 	# shellcheck disable=SC2046
 	missing=$(documented $(sed -n \
 		-e 's/^struct \([a-z_0-9]*\) {.*/\1/p' \

@@ -111,6 +111,7 @@ struct well_probe_rec {
  * @id: output: the event's id, its records' @event.
  * @rec_size: output: bytes of a record, WELL_PROBE_REC_SIZE.
  * @rec_blocks: output: blocks each record spans in this ring.
+ * @reserved: zero.
  * @name: the tracepoint ("sys_enter", "raw_syscalls:sys_enter",
  *        "sched_switch", "sched:sched_switch") or the function, with NUL.
  */

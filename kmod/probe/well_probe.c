@@ -582,7 +582,8 @@ static int wp_ioc_attach(void __user *uarg)
 		return err;
 	if (strnlen(a.name, sizeof(a.name)) == sizeof(a.name) || !a.name[0])
 		return -EINVAL;
-	if (a.kind != WELL_PROBE_TRACEPOINT && a.kind != WELL_PROBE_KPROBE)
+	if ((a.kind != WELL_PROBE_TRACEPOINT && a.kind != WELL_PROBE_KPROBE) ||
+	    a.reserved)
 		return -EINVAL;
 	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
 	if (!ev)
