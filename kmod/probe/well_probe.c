@@ -754,3 +754,4 @@ module_exit(wp_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("kernel events as records in a /dev/well ring");
 MODULE_AUTHOR("well maintainers");
+MODULE_VERSION(WELL_KMOD_VERSION);

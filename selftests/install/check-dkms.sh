@@ -74,12 +74,20 @@ for kver in 6.1 6.12; do
 	else
 		tap 1 "$kver: signed by dkms's MOK key" "modinfo -F signer is empty"
 	fi
-	# Only well.ko: no in-kernel test module from a dkms build.
-	others=$(find "$work/tree/well/$version/$rel" -name '*.ko*' ! -name 'well.ko*')
+	probe=$(find "$work/inst/$rel" -name 'well_probe.ko*')
+	case "$probe" in
+	*/updates/dkms/well_probe.ko*)
+		tap 0 "$kver: well_probe.ko in updates/dkms/" ;;
+	*) tap 1 "$kver: well_probe.ko in updates/dkms/" "found: $probe" ;;
+	esac
+	# Only the two modules: no in-kernel test module from a dkms build.
+	others=$(find "$work/tree/well/$version/$rel" -name '*.ko*' \
+		! -name 'well.ko*' ! -name 'well_probe.ko*')
 	if [ -z "$others" ]; then
-		tap 0 "$kver: dkms built well.ko alone"
+		tap 0 "$kver: dkms built well.ko and well_probe.ko alone"
 	else
-		tap 1 "$kver: dkms built well.ko alone" "also: $others"
+		tap 1 "$kver: dkms built well.ko and well_probe.ko alone" \
+			"also: $others"
 	fi
 	# shellcheck disable=SC2086
 	dkms status $mod -k "$rel" $trees >"$work/log" 2>&1
