@@ -27,7 +27,7 @@
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory bench-steps
-bench-steps: bench-ring bench-ffma bench-ffma-kernel bench-kmod
+bench-steps: bench-ring bench-ffma bench-ffma-kernel bench-kmod bench-probe
 
 BENCH_OUT	:= $(OUT)/bench
 BENCH_FLAGS	?= -t 0.002 -a 50
@@ -157,3 +157,28 @@ bench-kmod-scale: $(OUT)/bin/well-consume $(KMOD_BASE_KO)
 			$(KMOD_BASE_KO)" \
 		> $(BENCH_OUT)/kmod-scale.rst; rc=$$?; \
 	cat $(BENCH_OUT)/kmod-scale.rst; exit $$rc
+
+# make bench-probe: tracing getpgid() into a ring, in the VM (KVER): no
+# probe, well_probe.ko's sys_enter event, and a BPF program on the same
+# tracepoint into a BPF ring buffer and a perf buffer (bench/probe/),
+# PROBE_BENCH_ROUNDS interleaved rounds of PROBE_BENCH_MS each. Needs
+# clang, xxd and libbpf-dev (libbpf.a, libelf.a, libz.a: a static loader).
+.PHONY: bench-probe
+PROBE_BENCH_ROUNDS ?= 5
+PROBE_BENCH_MS	?= 300
+PROBE_BENCH	:= $(BENCH_OUT)/probe_bench
+$(BENCH_OUT)/probe/probe.bpf.o: bench/probe/probe.bpf.c
+	@mkdir -p $(@D)
+	clang -O2 -g -target bpf -I/usr/include/$(shell $(CC) -dumpmachine) \
+		-c $< -o $@
+$(BENCH_OUT)/probe/probe_bpf_o.h: $(BENCH_OUT)/probe/probe.bpf.o
+	cd $(@D) && xxd -i -n probe_bpf_o probe.bpf.o > probe_bpf_o.h
+$(PROBE_BENCH): bench/probe/probe_bench.c $(BENCH_OUT)/probe/probe_bpf_o.h \
+		selftests/lib/probe_client.c selftests/lib/probe_client.h \
+		$(LIB_A)
+	$(CC) $(BASE_CFLAGS) $(WARN) -D_GNU_SOURCE -Iselftests/lib \
+		-I$(BENCH_OUT)/probe -static -o $@ $< \
+		selftests/lib/probe_client.c $(LIB_A) -l:libbpf.a -lelf -lz
+bench-probe: $(PROBE_BENCH)
+	@$(MAKE) -s --no-print-directory vm-run VM_BINS=$(PROBE_BENCH) \
+		VM_CMD="probe_bench -t $(PROBE_BENCH_MS) -r $(PROBE_BENCH_ROUNDS)"
