@@ -378,6 +378,14 @@ TEST(sched_switch_ping_pong)
 				    !strncmp(s->next_comm, comm, 16));
 		}
 	}
+	if (!st.drops) {
+		/* Per CPU: times in order, seq consecutive (no stale copy). */
+		long bad = check_order(r, n, true);
+
+		EXPECT_EQ(-1, bad) TH_LOG("record %ld of %zu: cpu %u seq %llu t %llu",
+					  bad, n, r[bad].cpu, r[bad].seq,
+					  r[bad].time_ns);
+	}
 	TH_LOG("%zu records, %lu rounds; switches out: a %ld (rusage %ld), b %ld (rusage %ld); drops %llu",
 	       n, pa.rounds, out_a, pa.switches, out_b, pb.switches, st.drops);
 	EXPECT_GE(pa.rounds, 100);
