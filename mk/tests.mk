@@ -39,7 +39,8 @@ TEST_LIB_HDRS	:= $(wildcard selftests/lib/*.h selftests/scenarios/*.h)
 HOST_TESTS	:= $(filter-out ffma_debug, $(basename $(notdir \
 		   $(wildcard selftests/host/*.c selftests/scenarios/*.c))))
 HOST_TSAN	:= well_release well_return well_stress well_set_single \
-		   well_reserve_exact_mt ffma_xthread ffma_thread_exit ffma_remote ffma_adopt
+		   well_reserve_exact_mt ffma_xthread ffma_thread_exit \
+		   ffma_remote ffma_adopt
 # uring_*: the io_uring layer, linked with libwell-uring and liburing;
 # left out when pkg-config finds no liburing.
 HOST_URING	:= $(filter uring_%,$(HOST_TESTS))
