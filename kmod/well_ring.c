@@ -34,7 +34,7 @@
  * or, for the shared word the user may scribble on, after a bounded number
  * of tries. So they are safe in process, softirq, hardirq and NMI context,
  * including an NMI that interrupts another producer on the same CPU.
- * Wakeups from NMI context go through an irq_work.
+ * Wakeups from NMI context, or with interrupts off, go through an irq_work.
  *
  * poll() also reads shared->rx.head once and checks it against the same
  * window. No loop depends on a value read from shared memory, and every
@@ -201,7 +201,7 @@ static void well_ring_wake_all(struct well_ring *ring)
 	wake_up_interruptible_poll(&ring->poll_wq, EPOLLERR);
 }
 
-/* The wakeups a producer in NMI context left to an interrupt. */
+/* The wakeups a producer with interrupts off (or in NMI) left for later. */
 static void well_ring_wake_work(struct irq_work *work)
 {
 	struct well_ring *ring = container_of(work, struct well_ring,
@@ -547,19 +547,25 @@ void well_ring_unclaim_single(struct well_ring *ring)
 	mutex_unlock(&ring->lock);
 }
 
-/* Wake whoever a state change concerns; from NMI context, by irq_work. */
+/*
+ * Wake whoever a state change concerns. A waker takes the wait queue's
+ * lock and the scheduler's run queue locks, so from NMI, and wherever
+ * interrupts are off (a hard interrupt, or a probe in the scheduler that
+ * runs with a run queue lock held, such as sched_switch), the wakeup is
+ * left to an irq_work.
+ */
 static void well_ring_kick(struct well_ring *ring, bool broke)
 {
-	if (in_nmi()) {
+	/* K6: wq_has_sleeper()'s smp_mb() pairs with poll()'s queueing. */
+	if (!broke && !wq_has_sleeper(&ring->poll_wq))
+		return;
+	if (in_nmi() || irqs_disabled()) {
 		irq_work_queue(&ring->wake_work);
 		return;
 	}
-	if (broke) {
+	if (broke)
 		well_ring_wake_all(ring);
-		return;
-	}
-	/* K6: wq_has_sleeper()'s smp_mb() pairs with poll()'s queueing. */
-	if (wq_has_sleeper(&ring->poll_wq))
+	else
 		wake_up_interruptible_poll(&ring->poll_wq, EPOLLIN | EPOLLRDNORM);
 }
 
@@ -800,7 +806,8 @@ EXPORT_SYMBOL_GPL(well_ring_block);
  *
  * Publishes without a lock (well_ring_publish(): bounded cmpxchg loops),
  * so a nested context never waits for the one it interrupted. Wakes the
- * consumer's poll(); in NMI context through an irq_work.
+ * consumer's poll(); with interrupts off or in NMI context (where the
+ * caller may hold a run queue lock) through an irq_work.
  *
  * Context: any: process, softirq, hardirq, NMI (also an NMI that
  * interrupted another producer of the same ring on the same CPU).
