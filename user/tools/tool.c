@@ -75,6 +75,18 @@ int well_tool_pow2(const char *tool, const char *opt, const char *arg,
 }
 
 /**
+ * well_tool_usage_error() - point at --help after a usage error.
+ * @tool: the program's name.
+ *
+ * Return: WELL_EXIT_USAGE, for the caller to exit with.
+ */
+int well_tool_usage_error(const char *tool)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", tool);
+	return WELL_EXIT_USAGE;
+}
+
+/**
  * well_tool_version() - print the --version line on stdout.
  * @tool: the program's name.
  */

@@ -32,6 +32,7 @@ int well_tool_num(const char *tool, const char *opt, const char *arg,
 int well_tool_pow2(const char *tool, const char *opt, const char *arg,
 		   uint64_t lo, uint64_t hi, uint64_t *out);
 void well_tool_version(const char *tool);
+int well_tool_usage_error(const char *tool);
 void well_tool_dev_error(const char *tool, const char *path, const char *what,
 			 int err);
 

@@ -61,12 +61,6 @@ static void well_usage(FILE *f)
 		WELL_COUNT_MAX);
 }
 
-static int well_usage_error(void)
-{
-	fprintf(stderr, "Try '" TOOL " --help' for more information.\n");
-	return WELL_EXIT_USAGE;
-}
-
 static const struct option well_long_opts[] = {
 	{ "device",	required_argument, NULL, 'd' },
 	{ "block-size",	required_argument, NULL, 'b' },
@@ -107,31 +101,31 @@ int main(int argc, char **argv)
 		case 'b':
 			if (well_tool_pow2(TOOL, optname, optarg, WELL_BLK_MIN,
 					   WELL_BLK_MAX, &v))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			blk_size = v;
 			break;
 		case 'c':
 			if (well_tool_pow2(TOOL, optname, optarg, 1,
 					   WELL_COUNT_MAX, &v))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			blk_count = v;
 			break;
 		case 'p':
 			if (well_tool_num(TOOL, optname, optarg, 1,
 					  WELL_PRODUCERS_MAX, &v))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			req.producers = v;
 			break;
 		case 'n':
 			if (well_tool_num(TOOL, optname, optarg, 1, 1ULL << 40,
 					  &v))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			req.blocks = v;
 			break;
 		case 'B':
 			if (well_tool_num(TOOL, optname, optarg, 0,
 					  WELL_COUNT_MAX, &v))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			req.batch = v;
 			break;
 		case 't':
@@ -153,17 +147,17 @@ int main(int argc, char **argv)
 			well_tool_version(TOOL);
 			return WELL_EXIT_OK;
 		default:
-			return well_usage_error();
+			return well_tool_usage_error(TOOL);
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, TOOL ": unexpected argument '%s'\n",
 			argv[optind]);
-		return well_usage_error();
+		return well_tool_usage_error(TOOL);
 	}
 	if (read_blocks && !(flags & WELL_CREATE_READ)) {
 		fprintf(stderr, TOOL ": -R needs -r\n");
-		return well_usage_error();
+		return well_tool_usage_error(TOOL);
 	}
 
 	err = well_dev_open(&dev, path);

@@ -161,12 +161,6 @@ static void demo_usage(FILE *f)
 		sizeof(struct demo_record));
 }
 
-static int demo_usage_error(void)
-{
-	fprintf(stderr, "Try '" TOOL " --help' for more information.\n");
-	return WELL_EXIT_USAGE;
-}
-
 static const struct option demo_long_opts[] = {
 	{ "producers",	required_argument, NULL, 'p' },
 	{ "consumers",	required_argument, NULL, 'c' },
@@ -219,17 +213,17 @@ int main(int argc, char **argv)
 			err = -1;
 		}
 		if (err)
-			return demo_usage_error();
+			return well_tool_usage_error(TOOL);
 	}
 	if (optind < argc) {
 		fprintf(stderr, TOOL ": unexpected argument '%s'\n",
 			argv[optind]);
-		return demo_usage_error();
+		return well_tool_usage_error(TOOL);
 	}
 	if (blocks < p) {
 		fprintf(stderr, TOOL ": -n %llu: fewer records than the %llu producers\n",
 			(unsigned long long)blocks, (unsigned long long)p);
-		return demo_usage_error();
+		return well_tool_usage_error(TOOL);
 	}
 	mem = NULL;
 	err = well_params(size, 1024, &d.ring);

@@ -80,12 +80,6 @@ static void well_usage(FILE *f)
 		WELL_BLK_MAX, WELL_COUNT_MAX);
 }
 
-static int well_usage_error(void)
-{
-	fprintf(stderr, "Try '" TOOL " --help' for more information.\n");
-	return WELL_EXIT_USAGE;
-}
-
 static const struct option well_long_opts[] = {
 	{ "event",	  required_argument, NULL, 'e' },
 	{ "pid",	  required_argument, NULL, 'p' },
@@ -210,12 +204,12 @@ int main(int argc, char **argv)
 			if (nspec == WELL_PROBE_EVENTS_MAX) {
 				fprintf(stderr, TOOL ": more than %u events\n",
 					WELL_PROBE_EVENTS_MAX);
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			}
 			if (wp_parse(optarg, &a)) {
 				fprintf(stderr, TOOL ": -e '%s': not an event\n",
 					optarg);
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			}
 			specs[nspec++] = optarg;
 			break;
@@ -223,18 +217,18 @@ int main(int argc, char **argv)
 		case 'p':
 			if (well_tool_num(TOOL, optname, optarg, 1, INT32_MAX,
 					  &v))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			pid = v;
 			break;
 		case 'n':
 			if (well_tool_num(TOOL, optname, optarg, 1, 1ULL << 40,
 					  &limit))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			break;
 		case 't':
 			if (well_tool_num(TOOL, optname, optarg, 1, 86400,
 					  &seconds))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			break;
 		case 'o':
 			out = optarg;
@@ -245,13 +239,13 @@ int main(int argc, char **argv)
 		case 'b':
 			if (well_tool_pow2(TOOL, optname, optarg, WELL_BLK_MIN,
 					   WELL_BLK_MAX, &v))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			blk_size = v;
 			break;
 		case 'c':
 			if (well_tool_pow2(TOOL, optname, optarg, 1,
 					   WELL_COUNT_MAX, &v))
-				return well_usage_error();
+				return well_tool_usage_error(TOOL);
 			blk_count = v;
 			break;
 		case 'd':
@@ -267,12 +261,12 @@ int main(int argc, char **argv)
 			well_tool_version(TOOL);
 			return WELL_EXIT_OK;
 		default:
-			return well_usage_error();
+			return well_tool_usage_error(TOOL);
 		}
 	}
 	if (!nspec) {
 		fprintf(stderr, TOOL ": no event: give at least one -e\n");
-		return well_usage_error();
+		return well_tool_usage_error(TOOL);
 	}
 	if (out) {
 		f = fopen(out, "wb");
