@@ -45,6 +45,57 @@
 #define WELL_PROBE_CTX_IRQS_OFF	(1U << 2)	/* release deferred (irq_work) */
 
 /**
+ * struct well_probe_sys_enter - the fields of a raw_syscalls:sys_enter record.
+ * @nr: the syscall number.
+ * @args: its six arguments.
+ * @pad: zero.
+ */
+struct well_probe_sys_enter {
+	__s64 nr;
+	__u64 args[6];
+	__u64 pad;
+};
+
+/**
+ * struct well_probe_sched_switch - the fields of a sched:sched_switch record.
+ * @prev_pid: thread id of the task switched out.
+ * @next_pid: thread id of the task switched in.
+ * @prev_tgid: thread group of the task switched out.
+ * @next_tgid: thread group of the task switched in.
+ * @prev_prio: priority of the task switched out.
+ * @next_prio: priority of the task switched in.
+ * @prev_state: the state the task switched out left in.
+ * @preempt: 1 when it was preempted.
+ * @prev_comm: name of the task switched out.
+ * @next_comm: name of the task switched in.
+ */
+struct well_probe_sched_switch {
+	__u32 prev_pid;
+	__u32 next_pid;
+	__u32 prev_tgid;
+	__u32 next_tgid;
+	__s32 prev_prio;
+	__s32 next_prio;
+	__u32 prev_state;
+	__u32 preempt;
+	char prev_comm[16];
+	char next_comm[16];
+};
+
+/**
+ * struct well_probe_kprobe - the fields of a kprobe record.
+ * @ip: the probed address.
+ * @args: the first six arguments of the function (by the calling
+ *        convention).
+ * @pad: zero.
+ */
+struct well_probe_kprobe {
+	__u64 ip;
+	__u64 args[6];
+	__u64 pad;
+};
+
+/**
  * struct well_probe_rec - one event, as written into the ring.
  * @time_ns: CLOCK_MONOTONIC when the event fired (ktime_get_mono_fast_ns).
  * @seq: hits of this event on this CPU before this one: consecutive per
@@ -73,28 +124,9 @@ struct well_probe_rec {
 	__u8 ctx;
 	__u16 event;
 	union {
-		struct {
-			__s64 nr;
-			__u64 args[6];
-			__u64 pad;
-		} sys_enter;
-		struct {
-			__u32 prev_pid;
-			__u32 next_pid;
-			__u32 prev_tgid;
-			__u32 next_tgid;
-			__s32 prev_prio;
-			__s32 next_prio;
-			__u32 prev_state;
-			__u32 preempt;
-			char prev_comm[16];
-			char next_comm[16];
-		} sched_switch;
-		struct {
-			__u64 ip;
-			__u64 args[6];
-			__u64 pad;
-		} kprobe;
+		struct well_probe_sys_enter sys_enter;
+		struct well_probe_sched_switch sched_switch;
+		struct well_probe_kprobe kprobe;
 	};
 };
 
