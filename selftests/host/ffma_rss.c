@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
+#include "asan.h"
 #include <ffma.h>
 #include "port_stats.h"
 
@@ -22,7 +23,7 @@
  * With ASan in the process ffma poisons freed objects: the shadow of the
  * burst (an eighth of it, 8 MiB) stays resident; it is ASan's, not ours.
  */
-#ifdef __SANITIZE_ADDRESS__
+#if WELL_TEST_ASAN
 #define SHADOW		(12 * MIB)
 #else
 #define SHADOW		0

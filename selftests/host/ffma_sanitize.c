@@ -14,14 +14,11 @@
 #include <unistd.h>
 #include <valgrind/memcheck.h>
 #include "kselftest_harness.h"
+#include "asan.h"
 #include "child_stderr.h"
 #include <ffma.h>
 
-#ifdef __SANITIZE_ADDRESS__
-#define ASAN	1
-#else
-#define ASAN	0
-#endif
+#define ASAN	WELL_TEST_ASAN
 
 #define NEED_CHECKER() do { \
 	if (!ASAN && !RUNNING_ON_VALGRIND) \

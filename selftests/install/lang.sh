@@ -122,7 +122,7 @@ for prog in "$work/readme_example.c" "$here/handover.c"; do
 	name=$(basename "$prog")
 	bin=$work/bin/helgrind-${name%.c}
 	# shellcheck disable=SC2086
-	$cc -std=gnu11 -O2 -g -pthread -Wall -Werror -DWELL_VALGRIND \
+	$cc -std=gnu11 -O2 -gdwarf-4 -pthread -Wall -Werror -DWELL_VALGRIND \
 		$pc_cflags -o "$bin" "$prog" $pc_libs >"$work/log" 2>&1
 	check "$name: built with -DWELL_VALGRIND" || continue
 	# --fair-sched=yes: valgrind runs one thread at a time, and with
