@@ -7,6 +7,10 @@
 # Build: line says so) and run on its libwell.so.0, the tools run, the pages read, well.ko built by dkms from its /usr/src.
 # Usage: selftests/install/check-deb.sh OUT   (from the source tree, as root)
 set -u
+# dkms and dpkg-buildpackage run as a user runs them, from a clean shell:
+# not with the calling make's flags (make CC=clang check must not reach
+# the kernel build or the package build).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 mkdir -p "$1" && out=$(cd "$1" && pwd) || exit 1
 top=$PWD
 deb=$out/deb

@@ -9,6 +9,10 @@
 # mk/config.mk's VERSION.
 # Usage: selftests/install/check-dkms.sh OUT   (from the source tree, as root)
 set -u
+# dkms and dpkg-buildpackage run as a user runs them, from a clean shell:
+# not with the calling make's flags (make CC=clang check must not reach
+# the kernel build or the package build).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 mkdir -p "$1" && out=$(cd "$1" && pwd) || exit 1
 top=$PWD
 work=$out/dkms-check

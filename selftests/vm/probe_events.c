@@ -163,8 +163,8 @@ TEST_F(sys, getpgid_100000_exact)
 	ASSERT_EQ(CALLS, n);
 	for (i = 0; i < n; i++) {
 		ASSERT_EQ(WELL_PROBE_REC_SYS_ENTER, r[i].type) TH_LOG("record %zu", i);
-		ASSERT_EQ(me, r[i].pid);
-		ASSERT_EQ(tid, r[i].tid);
+		ASSERT_EQ((__u32)me, r[i].pid);
+		ASSERT_EQ((__u32)tid, r[i].tid);
 		ASSERT_EQ(SYS_getpgid, r[i].sys_enter.nr);
 		ASSERT_EQ(0, r[i].sys_enter.args[0]);
 		ASSERT_EQ(0, r[i].event);
@@ -204,7 +204,7 @@ TEST_F(sys, drops_exact_when_consumer_stops)
 		ASSERT_NE(NULL, r);
 		EXPECT_EQ(fit, n);
 		for (i = 0; i < n; i++)
-			EXPECT_EQ(me, r[i].pid);
+			EXPECT_EQ((__u32)me, r[i].pid);
 		/* Seq shows the gap: this round's records follow the drops. */
 		if (round == 1)
 			EXPECT_EQ(-1, check_order(r, n, true));
@@ -238,8 +238,8 @@ TEST(kprobe_getppid_exact)
 	ASSERT_EQ(10000, n);
 	for (i = 0; i < n; i++) {
 		ASSERT_EQ(WELL_PROBE_REC_KPROBE, r[i].type);
-		ASSERT_EQ(tid, r[i].tid);
-		ASSERT_EQ(me, r[i].pid);
+		ASSERT_EQ((__u32)tid, r[i].tid);
+		ASSERT_EQ((__u32)me, r[i].pid);
 		ASSERT_EQ(r[0].kprobe.ip, r[i].kprobe.ip);
 		/* __x64_sys_getppid(const struct pt_regs *regs) */
 		ASSERT_NE(0, r[i].kprobe.args[0]);
@@ -362,7 +362,7 @@ TEST(sched_switch_ping_pong)
 			out_a++;
 			ASSERT_TRUE(!strncmp(s->prev_comm, "wp-ping", 16) ||
 				    !strncmp(s->prev_comm, comm, 16));
-			ASSERT_EQ(me, s->prev_tgid);
+			ASSERT_EQ((__u32)me, s->prev_tgid);
 			ASSERT_EQ(120, s->prev_prio);
 		}
 		if (s->prev_pid == (uint32_t)pb.tid)
@@ -404,7 +404,7 @@ TEST(sched_switch_ping_pong)
 		EXPECT_LE(labs(in_a - out_a), 1);
 		EXPECT_LE(labs(in_b - out_b), 1);
 		/* Most rounds find the other thread's byte not there yet. */
-		EXPECT_GE(out_a + out_b, pa.rounds / 2);
+		EXPECT_GE(out_a + out_b, (long)(pa.rounds / 2));
 	}
 	free(r);
 	wp_end(&c);
@@ -474,7 +474,7 @@ TEST(hardirq_timer_and_syscalls_exact)
 		} else {
 			sys++;
 			ASSERT_EQ(WELL_PROBE_REC_SYS_ENTER, r[i].type);
-			ASSERT_EQ(k.tid, r[i].tid);
+			ASSERT_EQ((__u32)k.tid, r[i].tid);
 		}
 	}
 	EXPECT_EQ(timers, irq);
