@@ -6,15 +6,14 @@
  * threads. Consumers check every record and poison it before handing the
  * block back; at the end every record must have been consumed exactly once.
  */
-#include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kselftest_harness.h"
 #include <well.h>
+#include "well_crew.h"
 #include "well_fail.h"
 #include "well_seed.h"
 #include "well_sides.h"
@@ -28,21 +27,9 @@ struct rec {
 	uint64_t check;
 };
 
-/* What the threads of one test share. */
-struct shared {
-	struct well w;
-	void *mem;
-	unsigned int producers;
-	unsigned int consumers;
-	uint64_t per_producer;
-	atomic_ullong consumed;
-	struct worker *workers;
-};
-
 /* One thread; the consumer fields count what it took from each producer. */
 struct worker {
-	struct shared *s;
-	pthread_t tid;
+	struct well_crew_hand hand;
 	unsigned int id;
 	uint64_t rng;
 	uint64_t *count;
@@ -53,7 +40,8 @@ struct worker {
 };
 
 FIXTURE(stress) {
-	struct shared s;
+	struct well_crew s;
+	struct worker *workers;
 };
 
 FIXTURE_VARIANT(stress) {
@@ -103,26 +91,20 @@ FIXTURE_VARIANT_ADD(stress, mpmc_top) {
 
 FIXTURE_SETUP(stress)
 {
-	struct shared *s = &self->s;
+	struct well_crew *s = &self->s;
 	unsigned int nr = variant->producers + variant->consumers;
 	uint64_t seed = well_seed(_metadata->name);
 	unsigned int i;
 
-	s->producers = variant->producers;
-	s->consumers = variant->consumers;
-	s->per_producer = variant->per_producer;
-	ASSERT_EQ(0, well_params(sizeof(struct rec), variant->blk_count,
-				 &s->w));
-	s->mem = malloc(well_size(&s->w));
-	ASSERT_NE(NULL, s->mem);
-	ASSERT_EQ(0, well_init(&s->w, s->mem));
+	ASSERT_EQ(0, well_crew_init(s, sizeof(struct rec), variant->blk_count,
+				    variant->producers, variant->consumers,
+				    variant->per_producer));
 	well_start_at(&s->w, variant->start);
-	s->workers = calloc(nr, sizeof(*s->workers));
-	ASSERT_NE(NULL, s->workers);
+	self->workers = calloc(nr, sizeof(*self->workers));
+	ASSERT_NE(NULL, self->workers);
 	for (i = 0; i < nr; i++) {
-		struct worker *wk = &s->workers[i];
+		struct worker *wk = &self->workers[i];
 
-		wk->s = s;
 		wk->id = i < s->producers ? i : i - s->producers;
 		wk->rng = seed ^ ((uint64_t)i << 56);
 		if (i < s->producers)
@@ -137,18 +119,17 @@ FIXTURE_SETUP(stress)
 
 FIXTURE_TEARDOWN(stress)
 {
-	struct shared *s = &self->s;
+	struct well_crew *s = &self->s;
 	unsigned int i;
 
-	for (i = 0; s->workers && i < s->producers + s->consumers; i++) {
-		free(s->workers[i].count);
-		free(s->workers[i].sum);
-		free(s->workers[i].next);
-		free(s->workers[i].seen);
+	for (i = 0; self->workers && i < s->producers + s->consumers; i++) {
+		free(self->workers[i].count);
+		free(self->workers[i].sum);
+		free(self->workers[i].next);
+		free(self->workers[i].seen);
 	}
-	free(s->workers);
-	well_deinit(&s->w);
-	free(s->mem);
+	free(self->workers);
+	well_crew_deinit(s);
 }
 
 static uint64_t rec_check(const struct rec *r)
@@ -162,7 +143,7 @@ static uint64_t rec_check(const struct rec *r)
 static void *producer(void *arg)
 {
 	struct worker *wk = arg;
-	struct shared *s = wk->s;
+	struct well_crew *s = wk->hand.crew;
 	bool multi = s->producers > 1;
 	uint64_t seq = 0, n = s->per_producer;
 	size_t pos, got, i, want;
@@ -190,7 +171,7 @@ static void *producer(void *arg)
 /* Check one record, count it, and poison its block. */
 static void consume(struct worker *wk, struct rec *r)
 {
-	struct shared *s = wk->s;
+	struct well_crew *s = wk->hand.crew;
 	uint64_t p = r->producer, seq = r->seq;
 
 	if (r->check != rec_check(r) || p >= s->producers ||
@@ -213,13 +194,11 @@ static void consume(struct worker *wk, struct rec *r)
 static void *consumer(void *arg)
 {
 	struct worker *wk = arg;
-	struct shared *s = wk->s;
+	struct well_crew *s = wk->hand.crew;
 	bool multi = s->consumers > 1;
-	uint64_t total = s->producers * s->per_producer;
 	size_t pos, got, i, want;
 
-	while (atomic_load_explicit(&s->consumed, memory_order_relaxed) <
-	       total) {
+	while (well_crew_busy(s)) {
 		/* One batch in eight takes everything there is. */
 		if (!well_seed_below(&wk->rng, 8))
 			want = (size_t)-1;
@@ -235,44 +214,31 @@ static void *consumer(void *arg)
 			well_dawdle(&wk->rng);
 		}
 		well_give(&s->w.tx, got, pos, multi);
-		/* Counts only: the ring itself carries the data. */
-		atomic_fetch_add_explicit(&s->consumed, got,
-					  memory_order_relaxed);
+		well_crew_consumed(s, got);
 	}
 	return NULL;
 }
 
 TEST_F_TIMEOUT(stress, every_record_once, 120)
 {
-	struct shared *s = &self->s;
+	struct well_crew *s = &self->s;
+	struct worker *wk = self->workers;
 	unsigned int nr = s->producers + s->consumers, i, c;
 	uint64_t n = s->per_producer, p, seq;
 
-	for (i = 0; i < nr; i++)
-		ASSERT_EQ(0, pthread_create(&s->workers[i].tid, NULL,
-					    i < s->producers ?
-					    producer : consumer,
-					    &s->workers[i]));
-	for (i = 0; i < nr; i++)
-		ASSERT_EQ(0, pthread_join(s->workers[i].tid, NULL));
+	ASSERT_EQ(0, well_crew_run(s, wk, sizeof(*wk), producer, consumer));
 
 	for (i = s->producers; i < nr; i++)
-		EXPECT_EQ(0, s->workers[i].fail.errors)
+		EXPECT_EQ(0, wk[i].fail.errors)
 			TH_LOG("consumer %u: %s", i - s->producers,
-			       s->workers[i].fail.why);
-	/*
-	 * The workers are joined: a relaxed load sees every add. The harness's
-	 * EXPECT_EQ copies its operands with __typeof__, which keeps _Atomic
-	 * (clang then rejects the comparison): pass a plain value.
-	 */
-	EXPECT_EQ(s->producers * n,
-		  atomic_load_explicit(&s->consumed, memory_order_relaxed));
+			       wk[i].fail.why);
+	EXPECT_EQ(s->producers * n, well_crew_total(s));
 	for (p = 0; p < s->producers; p++) {
 		uint64_t count = 0, sum = 0, wrong = 0;
 
 		for (i = s->producers; i < nr; i++) {
-			count += s->workers[i].count[p];
-			sum += s->workers[i].sum[p];
+			count += wk[i].count[p];
+			sum += wk[i].sum[p];
 		}
 		EXPECT_EQ(n, count) TH_LOG("producer %ju", (uintmax_t)p);
 		EXPECT_EQ(n * (n - 1) / 2, sum)
@@ -281,7 +247,7 @@ TEST_F_TIMEOUT(stress, every_record_once, 120)
 			unsigned int times = 0;
 
 			for (c = s->producers; c < nr; c++)
-				times += s->workers[c].seen[p * n + seq];
+				times += wk[c].seen[p * n + seq];
 			wrong += times != 1;
 		}
 		EXPECT_EQ(0, wrong)

@@ -50,35 +50,23 @@ KSTM_SCENARIO(well_return)
 
 #ifndef __KERNEL__
 /* Host only: producer and consumer threads (pthread, C11 atomics). */
-#include <stdatomic.h>
-#include <stdlib.h>
+#include "well_crew.h"
 #include "well_fail.h"
 #include "well_seed.h"
 #include "well_sides.h"
 
 #define MAX_BATCH	12
 
-/* What the threads of one test share. */
-struct shared {
-	struct well w;
-	void *mem;
-	unsigned int producers;
-	unsigned int consumers;
-	uint64_t per_producer;
-	atomic_ullong consumed;
-	struct worker *workers;
-};
-
 struct worker {
-	struct shared *s;
-	pthread_t tid;
+	struct well_crew_hand hand;
 	uint64_t rng;
 	uint64_t replies;
 	struct well_fail fail;
 };
 
 FIXTURE(ring) {
-	struct shared s;
+	struct well_crew s;
+	struct worker *workers;
 };
 
 FIXTURE_VARIANT(ring) {
@@ -96,38 +84,28 @@ FIXTURE_VARIANT_ADD(ring, mpmc) {
 
 FIXTURE_SETUP(ring)
 {
-	struct shared *s = &self->s;
 	unsigned int nr = variant->producers + variant->consumers, i;
 	uint64_t seed = well_seed(_metadata->name);
 
-	s->producers = variant->producers;
-	s->consumers = variant->consumers;
-	s->per_producer = 300000 / variant->producers;
-	ASSERT_EQ(0, well_params(sizeof(uint64_t), 32, &s->w));
-	s->mem = malloc(well_size(&s->w));
-	ASSERT_NE(NULL, s->mem);
-	ASSERT_EQ(0, well_init(&s->w, s->mem));
-	s->workers = calloc(nr, sizeof(*s->workers));
-	ASSERT_NE(NULL, s->workers);
-	for (i = 0; i < nr; i++) {
-		s->workers[i].s = s;
-		s->workers[i].rng = seed ^ ((uint64_t)i << 56);
-	}
+	ASSERT_EQ(0, well_crew_init(&self->s, sizeof(uint64_t), 32,
+				    variant->producers, variant->consumers,
+				    300000 / variant->producers));
+	self->workers = calloc(nr, sizeof(*self->workers));
+	ASSERT_NE(NULL, self->workers);
+	for (i = 0; i < nr; i++)
+		self->workers[i].rng = seed ^ ((uint64_t)i << 56);
 }
 
 FIXTURE_TEARDOWN(ring)
 {
-	struct shared *s = &self->s;
-
-	free(s->workers);
-	well_deinit(&s->w);
-	free(s->mem);
+	free(self->workers);
+	well_crew_deinit(&self->s);
 }
 
 static void *producer(void *arg)
 {
 	struct worker *wk = arg;
-	struct shared *s = wk->s;
+	struct well_crew *s = wk->hand.crew;
 	bool multi = s->producers > 1;
 	size_t count = well_blk_count(&s->w);
 	uint64_t left = s->per_producer;
@@ -163,13 +141,11 @@ static void *producer(void *arg)
 static void *consumer(void *arg)
 {
 	struct worker *wk = arg;
-	struct shared *s = wk->s;
+	struct well_crew *s = wk->hand.crew;
 	bool multi = s->consumers > 1;
-	uint64_t total = s->producers * s->per_producer;
 	size_t pos, got, i;
 
-	while (atomic_load_explicit(&s->consumed, memory_order_relaxed) <
-	       total) {
+	while (well_crew_busy(s)) {
 		got = well_take(&s->w.rx, &pos,
 				1 + well_seed_below(&wk->rng, MAX_BATCH),
 				multi);
@@ -187,34 +163,27 @@ static void *consumer(void *arg)
 			well_dawdle(&wk->rng);
 		}
 		well_give(&s->w.tx, got, pos, multi);
-		/* Counts only: the ring itself carries the data. */
-		atomic_fetch_add_explicit(&s->consumed, got,
-					  memory_order_relaxed);
+		well_crew_consumed(s, got);
 	}
 	return NULL;
 }
 
 TEST_F_TIMEOUT(ring, producers_find_replies, 120)
 {
-	struct shared *s = &self->s;
+	struct well_crew *s = &self->s;
+	struct worker *wk = self->workers;
 	unsigned int nr = s->producers + s->consumers, i;
 	size_t count = well_blk_count(&s->w), pos, j;
 	uint64_t total = s->producers * s->per_producer, replies = 0;
 
-	for (i = 0; i < nr; i++)
-		ASSERT_EQ(0, pthread_create(&s->workers[i].tid, NULL,
-					    i < s->producers ?
-					    producer : consumer,
-					    &s->workers[i]));
-	for (i = 0; i < nr; i++)
-		ASSERT_EQ(0, pthread_join(s->workers[i].tid, NULL));
+	ASSERT_EQ(0, well_crew_run(s, wk, sizeof(*wk), producer, consumer));
 	for (i = 0; i < nr; i++) {
-		EXPECT_EQ(0, s->workers[i].fail.errors)
+		EXPECT_EQ(0, wk[i].fail.errors)
 			TH_LOG("%s %u: %s", i < s->producers ?
 			       "producer" : "consumer",
 			       i < s->producers ? i : i - s->producers,
-			       s->workers[i].fail.why);
-		replies += s->workers[i].replies;
+			       wk[i].fail.why);
+		replies += wk[i].replies;
 	}
 	/* Every position past the first lap found the reply it expected. */
 	EXPECT_EQ(total - count, replies);
