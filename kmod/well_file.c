@@ -42,7 +42,9 @@
  * data_size), as they always were.
  */
 #define WELL_RING_DESC_SIZE_MIN	56
-static_assert(sizeof(struct well_ring_desc) == WELL_RING_DESC_SIZE_VER0);
+static_assert(sizeof(struct well_ring_desc) == WELL_RING_DESC_SIZE_VER1);
+static_assert(offsetof(struct well_ring_desc, data_addr) ==
+	      WELL_RING_DESC_SIZE_VER0);
 static_assert(sizeof(struct well_start) == WELL_START_SIZE_VER0);
 static_assert(sizeof(struct well_stats) == WELL_STATS_SIZE_VER0);
 

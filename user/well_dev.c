@@ -51,23 +51,28 @@ static void *well_dev_mmap(int fd, uint64_t off, uint64_t len, int prot)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* The caller's memory of a WELL_CREATE_USER ring is never unmapped. */
 static void well_dev_unmap(struct well_dev *dev)
 {
 	if (dev->page)
 		munmap((void *)dev->page, dev->desc.page_size);
 	if (dev->ring)
 		munmap(dev->ring, dev->desc.ctrl_size);
-	if (dev->geo.mem)
+	if (dev->geo.mem && !(dev->desc.flags & WELL_CREATE_USER))
 		munmap(dev->geo.mem, dev->desc.data_size);
 	dev->page = NULL;
 	dev->ring = NULL;
 	dev->geo.mem = NULL;
 }
 
-/* Map the three regions of dev->desc and set up the private geometry. */
-static int well_dev_map(struct well_dev *dev)
+/*
+ * Map the regions of dev->desc and set up the private geometry: the data
+ * at @mem (a WELL_CREATE_USER ring: the caller's memory, not mapped) or
+ * the data region mapped.
+ */
+static int well_dev_map(struct well_dev *dev, void *mem)
 {
-	void *data;
+	void *data = mem;
 	int err;
 
 	err = well_params(dev->desc.blk_size, dev->desc.blk_count, &dev->geo);
@@ -77,22 +82,44 @@ static int well_dev_map(struct well_dev *dev)
 				  dev->desc.page_size, PROT_READ);
 	dev->ring = well_dev_mmap(dev->fd, dev->desc.ctrl_off,
 				  dev->desc.ctrl_size, PROT_READ | PROT_WRITE);
-	data = well_dev_mmap(dev->fd, dev->desc.data_off, dev->desc.data_size,
-			     PROT_READ | PROT_WRITE);
+	if (!mem)
+		data = well_dev_mmap(dev->fd, dev->desc.data_off,
+				     dev->desc.data_size,
+				     PROT_READ | PROT_WRITE);
 	if (!dev->page || !dev->ring || !data) {
 		err = -errno;
-		if (data)
+		if (data && !mem)
 			munmap(data, dev->desc.data_size);
 		well_dev_unmap(dev);
 		return err;
 	}
 	if (dev->page->magic != WELL_PAGE_MAGIC ||
 	    dev->desc.data_size < well_size(&dev->geo)) {
-		munmap(data, dev->desc.data_size);
+		if (!mem)
+			munmap(data, dev->desc.data_size);
 		well_dev_unmap(dev);
 		return -EPROTO;
 	}
 	return well_init(&dev->geo, data);
+}
+
+/* Keep the first WELL_RING_DESC_SIZE_VER0 bytes of a reply in dev->desc. */
+static void well_dev_keep_desc(struct well_dev *dev,
+			       const struct well_ring_desc *d)
+{
+	memcpy(&dev->desc, d, sizeof(dev->desc));
+	dev->desc.size = sizeof(dev->desc);
+}
+
+static int well_dev_create_desc(struct well_dev *dev, struct well_ring_desc *d)
+{
+	d->size = sizeof(*d);
+	if (ioctl(dev->fd, WELL_IOC_CREATE, d))
+		return -errno;
+	well_dev_keep_desc(dev, d);
+	if (d->flags & WELL_CREATE_READ)
+		return well_params(d->blk_size, d->blk_count, &dev->geo);
+	return well_dev_map(dev, (void *)(uintptr_t)d->data_addr);
 }
 
 /**
@@ -102,22 +129,60 @@ static int well_dev_map(struct well_dev *dev)
  * @blk_count: blocks, a power of two.
  * @flags: WELL_CREATE_* bits. Without WELL_CREATE_READ the ring is mapped;
  *         with it, nothing is mapped and well_dev_read() consumes.
+ *         WELL_CREATE_USER needs memory: see well_dev_create_mem().
  *
- * Return: 0 or -errno (see WELL_IOC_CREATE in Documentation/well/kmod.rst).
+ * Return: 0 or -errno (see WELL_IOC_CREATE in Documentation/well/kmod.rst);
+ * -EINVAL for WELL_CREATE_USER.
  */
 int well_dev_create_flags(struct well_dev *dev, uint32_t blk_size,
 			  uint32_t blk_count, uint32_t flags)
 {
-	memset(&dev->desc, 0, sizeof(dev->desc));
-	dev->desc.size = sizeof(dev->desc);
-	dev->desc.flags = flags;
-	dev->desc.blk_size = blk_size;
-	dev->desc.blk_count = blk_count;
-	if (ioctl(dev->fd, WELL_IOC_CREATE, &dev->desc))
-		return -errno;
-	if (flags & WELL_CREATE_READ)
-		return well_params(blk_size, blk_count, &dev->geo);
-	return well_dev_map(dev);
+	struct well_ring_desc d = {
+		.flags = flags,
+		.blk_size = blk_size,
+		.blk_count = blk_count,
+	};
+
+	if (flags & WELL_CREATE_USER)
+		return -EINVAL;
+	return well_dev_create_desc(dev, &d);
+}
+
+/**
+ * well_dev_create_mem() - create the ring of an open device in the
+ * caller's memory (WELL_CREATE_USER).
+ * @dev: a handle from well_dev_open().
+ * @blk_size: bytes per block, a power of two >= WELL_BLK_MIN.
+ * @blk_count: blocks, a power of two.
+ * @mem: page-aligned memory for the blocks, readable and writable:
+ *       anonymous, memfd (shmem) or hugetlbfs. The kernel pins its pages
+ *       (counted against RLIMIT_MEMLOCK) and produces into them until the
+ *       ring is freed, whatever the caller later does to the mapping.
+ * @len: bytes at @mem, at least blk_size * blk_count rounded up to pages.
+ *
+ * Only the page and the shared counters are mapped; well_dev_block()
+ * points into @mem. well_dev_close() leaves @mem mapped: it stays the
+ * caller's to unmap, after the close (the pages are pinned until the
+ * ring's last mapping and descriptor are gone).
+ *
+ * Return: 0 or -errno (see WELL_IOC_CREATE in Documentation/well/kmod.rst):
+ * -EINVAL for an unaligned @mem or a short @len, -ENOMEM above
+ * RLIMIT_MEMLOCK, -EFAULT for memory that cannot be pinned for writing.
+ */
+int well_dev_create_mem(struct well_dev *dev, uint32_t blk_size,
+			uint32_t blk_count, void *mem, size_t len)
+{
+	struct well_ring_desc d = {
+		.flags = WELL_CREATE_USER,
+		.blk_size = blk_size,
+		.blk_count = blk_count,
+		.data_size = len,
+		.data_addr = (uintptr_t)mem,
+	};
+
+	if (!mem)
+		return -EINVAL;
+	return well_dev_create_desc(dev, &d);
 }
 
 /**
@@ -140,15 +205,20 @@ int well_dev_create(struct well_dev *dev, uint32_t blk_size,
  * @dev: the handle to fill.
  * @fd: a /dev/well descriptor whose ring exists; owned by @dev afterwards.
  *
- * Return: 0 or -errno.
+ * Return: 0 or -errno; -EACCES for a ring in its creator's memory
+ * (WELL_CREATE_USER): its data is not in this handle's reach.
  */
 int well_dev_attach(struct well_dev *dev, int fd)
 {
+	struct well_ring_desc d = { .size = sizeof(d) };
+
 	well_dev_reset(dev, fd);
-	dev->desc.size = sizeof(dev->desc);
-	if (ioctl(fd, WELL_IOC_INFO, &dev->desc))
+	if (ioctl(fd, WELL_IOC_INFO, &d))
 		return -errno;
-	return well_dev_map(dev);
+	well_dev_keep_desc(dev, &d);
+	if (d.flags & WELL_CREATE_USER)
+		return -EACCES;
+	return well_dev_map(dev, NULL);
 }
 
 /**

@@ -13,6 +13,8 @@
  * boundary.
  *
  * A ring created with WELL_CREATE_READ is consumed with read() instead.
+ * A ring created with WELL_CREATE_USER has its data in the caller's own
+ * memory, pinned by the kernel: only page and ctrl are mapped.
  *
  * Every ioctl structure starts with @size, set by the caller to the size
  * it knows. The kernel accepts smaller structures down to the first
@@ -42,6 +44,19 @@
  */
 #define WELL_CREATE_READ	(1U << 0)
 
+/*
+ * struct well_ring_desc.flags: the data region is the caller's memory,
+ * data_size bytes at data_addr (page-aligned; data_size at least the
+ * ring's bytes rounded up to pages), instead of memory the module
+ * allocates. The kernel pins the ring's pages (FOLL_LONGTERM, counted
+ * against RLIMIT_MEMLOCK) until the ring is freed and produces into
+ * them; the data offset cannot be mapped (EACCES): the caller already
+ * has it. Anonymous, memfd (shmem) and hugetlbfs memory work. Needs a
+ * structure of at least WELL_RING_DESC_SIZE_VER1 bytes; not together
+ * with WELL_CREATE_READ.
+ */
+#define WELL_CREATE_USER	(1U << 1)
+
 /**
  * struct well_ring_desc - geometry of a ring and where to map it.
  * @size: sizeof(struct well_ring_desc) as the caller knows it.
@@ -54,8 +69,14 @@
  * @page_size: its length (output).
  * @ctrl_off: mmap offset of the shared struct well (output).
  * @ctrl_size: its length (output).
- * @data_off: mmap offset of the blocks (output).
- * @data_size: its length (output).
+ * @data_off: mmap offset of the blocks (output); not mappable with
+ *            WELL_CREATE_USER.
+ * @data_size: its length (output). With WELL_CREATE_USER also an input:
+ *             the bytes at @data_addr, at least the ring's bytes rounded
+ *             up to pages; the reply gives the bytes pinned (the ring's,
+ *             rounded up to pages).
+ * @data_addr: with WELL_CREATE_USER, the page-aligned user address of
+ *             the data (input of CREATE, output of INFO); otherwise 0.
  */
 struct well_ring_desc {
 	__u32 size;
@@ -68,13 +89,17 @@ struct well_ring_desc {
 	__u64 ctrl_size;
 	__u64 data_off;
 	__u64 data_size;
+	__u64 data_addr;
 };
 
 /*
- * The whole first version. In well 0.1.0 it read 56, short of data_size;
- * the kernel still accepts 56 and then writes back only the first 56 bytes.
+ * The whole first version, up to data_size. In well 0.1.0 it read 56,
+ * short of data_size; the kernel still accepts 56 and then writes back
+ * only the first 56 bytes.
  */
 #define WELL_RING_DESC_SIZE_VER0	64
+/* With data_addr (WELL_CREATE_USER). */
+#define WELL_RING_DESC_SIZE_VER1	72
 
 /* struct well_start.flags */
 #define WELL_START_TIMER	(1U << 0)	/* last producer: an hrtimer */

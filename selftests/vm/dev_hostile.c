@@ -403,7 +403,7 @@ TEST(desc_size_ver0)
 	int fd = open("/dev/well", O_RDWR | O_CLOEXEC);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(sizeof(struct well_ring_desc), WELL_RING_DESC_SIZE_VER0);
+	EXPECT_EQ(sizeof(struct well_ring_desc), WELL_RING_DESC_SIZE_VER1);
 	EXPECT_EQ(0, ioctl(fd, WELL_IOC_CREATE, &d));
 	EXPECT_EQ(4096, d.data_size);
 	close(fd);
