@@ -131,9 +131,13 @@ static int well_copy_out(void __user *uarg, void *karg, size_t ksize)
 static void well_fill_desc(struct well_ring *ring, struct well_ring_desc *d)
 {
 	size_t data_size;
+	u64 uaddr;
 
 	well_ring_region(ring, WELL_RING_DATA, &data_size);
 	d->flags = well_ring_read_mode(ring) ? WELL_CREATE_READ : 0;
+	if (well_ring_user_mem(ring, &uaddr))
+		d->flags |= WELL_CREATE_USER;
+	d->data_addr = uaddr;
 	d->blk_size = well_ring_blk_size(ring);
 	d->blk_count = well_ring_blk_count(ring);
 	d->page_off = WELL_PGOFF_PAGE << PAGE_SHIFT;
@@ -171,8 +175,11 @@ static long well_ioc_create(struct well_ring *ring, void __user *uarg)
 	err = well_copy_in(&d, sizeof(d), WELL_RING_DESC_SIZE_MIN, uarg);
 	if (err)
 		return err;
+	/* A shorter structure has no data_addr: the flag needs it. */
+	if (d.flags & WELL_CREATE_USER && d.size < WELL_RING_DESC_SIZE_VER1)
+		return -EINVAL;
 	return well_ring_create(ring, d.blk_size, d.blk_count, d.flags,
-				well_create_reply, &r);
+				d.data_addr, d.data_size, well_create_reply, &r);
 }
 
 static long well_ioc_info(struct well_ring *ring, void __user *uarg)
@@ -183,7 +190,7 @@ static long well_ioc_info(struct well_ring *ring, void __user *uarg)
 	err = well_copy_in(&d, sizeof(d), WELL_RING_DESC_SIZE_MIN, uarg);
 	if (err)
 		return err;
-	if (d.flags)
+	if (d.flags || d.data_addr)
 		return -EINVAL;
 	well_fill_desc(ring, &d);
 	return well_copy_out(uarg, &d, sizeof(d));
@@ -290,6 +297,7 @@ static int well_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long addr, i;
 	vm_flags_t clear = VM_MAYEXEC;
 	void *base;
+	u64 uaddr;
 	size_t len;
 	int err;
 
@@ -312,6 +320,9 @@ static int well_mmap(struct file *file, struct vm_area_struct *vma)
 		base = well_ring_region(ring, WELL_RING_CTRL, &len);
 		break;
 	case WELL_PGOFF_DATA:
+		/* The caller's own memory: it has it mapped already. */
+		if (well_ring_user_mem(ring, &uaddr))
+			return -EACCES;
 		base = well_ring_region(ring, WELL_RING_DATA, &len);
 		break;
 	default:

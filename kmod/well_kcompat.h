@@ -30,6 +30,30 @@ static inline void well_vm_flags_mod(struct vm_area_struct *vma,
 }
 
 /**
+ * well_pin_user_pages() - pin_user_pages() without the vmas argument.
+ * @start: user address, page-aligned.
+ * @nr_pages: pages to pin.
+ * @gup_flags: FOLL_* flags.
+ * @pages: where to store them.
+ *
+ * The caller holds current->mm's mmap lock for reading. 6.5 removed the
+ * vmas argument.
+ *
+ * Return: pages pinned, or -errno.
+ */
+static inline long well_pin_user_pages(unsigned long start,
+				       unsigned long nr_pages,
+				       unsigned int gup_flags,
+				       struct page **pages)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return pin_user_pages(start, nr_pages, gup_flags, pages);
+#else
+	return pin_user_pages(start, nr_pages, gup_flags, pages, NULL);
+#endif
+}
+
+/**
  * well_shrinker_create() - register a shrinker.
  * @name: its name in debugfs.
  * @count: its count_objects().

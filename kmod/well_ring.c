@@ -90,6 +90,7 @@
 #include "well.h"
 #include "well_ring.h"
 #include "well_obj.h"
+#include "well_umem.h"
 
 /**
  * struct well_ring - one ring, owned by one open file of /dev/well.
@@ -103,6 +104,8 @@
  * @page: the page the user maps read-only (geometry, flags).
  * @meta: vmalloc'ed @page followed by @shared, two pages.
  * @data_size: bytes of @kw.mem, a whole number of pages.
+ * @umem: with WELL_CREATE_USER, the caller's pages @kw.mem maps
+ *        (kmod/well_umem.c); zeroed for the module's own memory.
  * @published: the newest rx.tail handed to the consumer; only grows
  *             (cmpxchg, K4), never beyond kw.rx.tail.
  * @read_mode: consumed by read() (WELL_CREATE_READ): the consumer side
@@ -135,6 +138,7 @@ struct well_ring {
 	struct well_page *page;
 	void *meta;
 	size_t data_size;
+	struct well_umem umem;
 	struct well_atomic published;
 	bool read_mode;
 	struct mutex read_lock;
@@ -252,6 +256,18 @@ void *well_ring_priv(struct well_ring *ring)
 	return ring->priv;
 }
 
+/* Give back the data: the module's memory, or the caller's pages. */
+static void well_ring_free_data(struct well_ring *ring)
+{
+	if (ring->umem.vaddr) {
+		well_umem_unpin(&ring->umem);
+	} else if (ring->kw.mem) {
+		vfree(ring->kw.mem);
+		atomic_long_sub(ring->data_size, &well_total_bytes);
+	}
+	ring->kw.mem = NULL;
+}
+
 /**
  * well_ring_free() - free a ring.
  * @ring: the ring of a file being released. Its owner has stopped every
@@ -263,10 +279,7 @@ void well_ring_free(struct well_ring *ring)
 {
 	/* A wakeup queued by a producer in NMI context may still be pending. */
 	irq_work_sync(&ring->wake_work);
-	if (ring->kw.mem) {
-		vfree(ring->kw.mem);
-		atomic_long_sub(ring->data_size, &well_total_bytes);
-	}
+	well_ring_free_data(ring);
 	vfree(ring->meta);
 	well_obj_free(WELL_OBJ_RING, ring, ring->slab);
 }
@@ -283,7 +296,12 @@ bool well_ring_ready(const struct well_ring *ring)
 	return smp_load_acquire(&ring->ready);
 }
 
-static int well_ring_charge(size_t bytes)
+/*
+ * max_ring_kib bounds every ring (the page array and the vmap() of a
+ * user-memory ring too); max_total_kib only the module's own memory: the
+ * caller's pages are bounded by RLIMIT_MEMLOCK instead.
+ */
+static int well_ring_charge(size_t bytes, bool user_mem)
 {
 	/* Both clamped, so << 10 cannot wrap whatever root wrote. */
 	unsigned long ring_max = min_t(unsigned long, max_ring_kib,
@@ -292,6 +310,8 @@ static int well_ring_charge(size_t bytes)
 
 	if (bytes > ring_max)
 		return -E2BIG;
+	if (user_mem)
+		return 0;
 	/*
 	 * A budget, not a handover: fully ordered add_return against other
 	 * CREATEs' (and the frees' sub), no data depends on it.
@@ -332,7 +352,8 @@ EXPORT_SYMBOL_GPL(well_ring_blk_count);
  * @region: which region.
  * @len: where to store its length, a whole number of pages.
  *
- * Return: its vmalloc()ed start, page-aligned.
+ * Return: its vmalloc()ed start, page-aligned (for the data of a
+ * user-memory ring, the vmap() of the caller's pages: not to be mapped).
  */
 void *well_ring_region(const struct well_ring *ring,
 		       enum well_ring_region region, size_t *len)
@@ -351,8 +372,44 @@ void *well_ring_region(const struct well_ring *ring,
 	}
 }
 
+/**
+ * well_ring_user_mem() - whether the data is the caller's memory.
+ * @ring: a ready ring.
+ * @uaddr: where to store the user address of the data, or 0.
+ *
+ * Return: true for a WELL_CREATE_USER ring, whose data is never mapped.
+ */
+bool well_ring_user_mem(const struct well_ring *ring, u64 *uaddr)
+{
+	*uaddr = ring->umem.uaddr;
+	return ring->umem.vaddr;
+}
+
+/* The data: the caller's pages at @uaddr, or the module's zeroed memory. */
+static int well_ring_alloc_data(struct well_ring *ring, size_t bytes,
+				u32 flags, u64 uaddr)
+{
+	int err;
+
+	if (flags & WELL_CREATE_USER) {
+		err = well_umem_pin(&ring->umem, uaddr, bytes);
+		ring->kw.mem = ring->umem.vaddr;
+		return err;
+	}
+	/*
+	 * Charged to the caller's memory cgroup. A ring above what the
+	 * cgroup (or the system) can give fails with -ENOMEM: no OOM kill
+	 * (__GFP_RETRY_MAYFAIL), no allocation-failure report in the log
+	 * (__GFP_NOWARN); the size is the user's choice, not a kernel bug.
+	 */
+	ring->kw.mem = __vmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+				 __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+	return ring->kw.mem ? 0 : -ENOMEM;
+}
+
 static int well_ring_create_locked(struct well_ring *ring, u32 blk_size,
-				   u32 blk_count, u32 flags)
+				   u32 blk_count, u32 flags, u64 uaddr,
+				   u64 ulen)
 {
 	size_t bytes;
 	int err;
@@ -362,7 +419,9 @@ static int well_ring_create_locked(struct well_ring *ring, u32 blk_size,
 
 	if (ring->meta)
 		return -EBUSY;
-	if (flags & ~WELL_CREATE_READ)
+	if (flags & ~(WELL_CREATE_READ | WELL_CREATE_USER) ||
+	    (flags & WELL_CREATE_READ && flags & WELL_CREATE_USER) ||
+	    (!(flags & WELL_CREATE_USER) && uaddr))
 		return -EINVAL;
 	if (!is_power_of_2(blk_size) || blk_size < WELL_BLK_MIN ||
 	    blk_size > WELL_BLK_MAX || !is_power_of_2(blk_count) ||
@@ -372,29 +431,25 @@ static int well_ring_create_locked(struct well_ring *ring, u32 blk_size,
 	if (err)
 		return err;
 	bytes = PAGE_ALIGN(well_size(&ring->kw));
-	err = well_ring_charge(bytes);
+	if (flags & WELL_CREATE_USER && ulen < bytes)
+		return -EINVAL;
+	err = well_ring_charge(bytes, flags & WELL_CREATE_USER);
 	if (err)
 		return err;
-
-	/*
-	 * Charged to the caller's memory cgroup. A ring above what the
-	 * cgroup (or the system) can give fails with -ENOMEM: no OOM kill
-	 * (__GFP_RETRY_MAYFAIL), no allocation-failure report in the log
-	 * (__GFP_NOWARN); the size is the user's choice, not a kernel bug.
-	 */
-	ring->kw.mem = __vmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
-				 __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+	ring->data_size = bytes;
 	ring->meta = __vmalloc(2 * PAGE_SIZE, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
 			       __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
-	if (!ring->kw.mem || !ring->meta) {
-		vfree(ring->kw.mem);
+	err = ring->meta ? well_ring_alloc_data(ring, bytes, flags, uaddr) :
+		-ENOMEM;
+	if (err) {
+		/* Nothing was pinned, kw.mem is NULL: undo the charge only. */
+		if (!(flags & WELL_CREATE_USER))
+			atomic_long_sub(bytes, &well_total_bytes);
 		vfree(ring->meta);
-		ring->kw.mem = NULL;
 		ring->meta = NULL;
-		atomic_long_sub(bytes, &well_total_bytes);
-		return -ENOMEM;
+		ring->data_size = 0;
+		return err;
 	}
-	ring->data_size = bytes;
 	ring->read_mode = flags & WELL_CREATE_READ;
 	well_init(&ring->kw, ring->kw.mem);
 
@@ -414,10 +469,8 @@ static int well_ring_create_locked(struct well_ring *ring, u32 blk_size,
 /* Undo well_ring_create_locked(): the ring was never ready. */
 static void well_ring_uncreate_locked(struct well_ring *ring)
 {
-	vfree(ring->kw.mem);
+	well_ring_free_data(ring);
 	vfree(ring->meta);
-	atomic_long_sub(ring->data_size, &well_total_bytes);
-	ring->kw.mem = NULL;
 	ring->meta = NULL;
 	ring->page = NULL;
 	ring->shared = NULL;
@@ -431,27 +484,34 @@ static void well_ring_uncreate_locked(struct well_ring *ring)
  * @blk_size: bytes per block, a power of two in [WELL_BLK_MIN, WELL_BLK_MAX].
  * @blk_count: blocks, a power of two in [1, WELL_COUNT_MAX].
  * @flags: WELL_CREATE_* bits.
+ * @uaddr: with WELL_CREATE_USER, the page-aligned user address of the
+ *         data; else 0.
+ * @ulen: with WELL_CREATE_USER, the bytes at @uaddr; else ignored.
  * @reply: called with @arg once the ring is filled in and before anyone
  *         else can use it (process context, may fault); a non-zero return
  *         undoes the creation and is returned.
  * @arg: passed to @reply.
  *
- * Memory is zeroed and charged to the caller's memory cgroup. The ring
- * becomes ready only after @reply succeeded, so a CREATE whose reply
- * cannot be copied out leaves no ring behind.
+ * The module's memory is zeroed and charged to the caller's memory
+ * cgroup; the caller's memory (WELL_CREATE_USER) is pinned as it is and
+ * charged to its RLIMIT_MEMLOCK (kmod/well_umem.c). The ring becomes
+ * ready only after @reply succeeded, so a CREATE whose reply cannot be
+ * copied out leaves no ring behind (and nothing pinned).
  *
  * Return: 0, -EBUSY when the ring exists, -EINVAL for a bad geometry,
- * -E2BIG above max_ring_kib, -ENOSPC above max_total_kib, -ENOMEM, or
- * the error of @reply.
+ * flags, or user memory (unaligned, shorter than the ring), -E2BIG above
+ * max_ring_kib, -ENOSPC above max_total_kib, -ENOMEM, the errors of
+ * well_umem_pin(), or the error of @reply.
  */
 int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
-		     u32 flags, int (*reply)(struct well_ring *ring, void *arg),
-		     void *arg)
+		     u32 flags, u64 uaddr, u64 ulen,
+		     int (*reply)(struct well_ring *ring, void *arg), void *arg)
 {
 	int err;
 
 	mutex_lock(&ring->lock);
-	err = well_ring_create_locked(ring, blk_size, blk_count, flags);
+	err = well_ring_create_locked(ring, blk_size, blk_count, flags, uaddr,
+				      ulen);
 	if (!err) {
 		err = reply(ring, arg);
 		if (err)

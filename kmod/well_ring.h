@@ -31,12 +31,13 @@ struct well_ring *well_ring_alloc(void);
 void *well_ring_priv(struct well_ring *ring);
 void well_ring_free(struct well_ring *ring);
 int well_ring_create(struct well_ring *ring, u32 blk_size, u32 blk_count,
-		     u32 flags, int (*reply)(struct well_ring *ring, void *arg),
-		     void *arg);
+		     u32 flags, u64 uaddr, u64 ulen,
+		     int (*reply)(struct well_ring *ring, void *arg), void *arg);
 
 /* Read-only views, once well_ring_ready(). */
 bool well_ring_ready(const struct well_ring *ring);
 bool well_ring_read_mode(const struct well_ring *ring);
+bool well_ring_user_mem(const struct well_ring *ring, u64 *uaddr);
 void *well_ring_region(const struct well_ring *ring,
 		       enum well_ring_region region, size_t *len);
 void well_ring_stats(struct well_ring *ring, struct well_stats *st);
