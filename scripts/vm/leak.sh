@@ -2,7 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # Inside the VM: load and unload a module many times and check that memory
 # comes back. Prints TAP; exits 1 when a check failed.
-# Usage: well-leak MODULE.ko [CYCLES_PER_WINDOW]
+# Usage: well-leak MODULE.ko [CYCLES_PER_WINDOW [COMMAND]]
+# COMMAND, when given, runs after each insmod, before the rmmod, and must
+# succeed: what it makes the module allocate (well.ko: a ring in the
+# caller's memory, pinned and vmap()ed, "dev_umem --cycle") must come back
+# too. A 1 MiB ring whose pages stayed pinned moves MemFree by 40 MiB a
+# window. VmallocUsed counts only vmalloc()'s own pages, not a vmap() of
+# other pages: the areas of /proc/vmallocinfo are counted too (a check
+# fails when both windows add more than 8; a vmap() left behind per
+# cycle adds 40).
 #
 # After 5 warm-up cycles (the first loads fill caches for good), memory is
 # sampled at A, after one window of cycles at B, after a second at C, each
@@ -22,6 +30,7 @@
 # left behind.
 mod=$1
 per=${2:-40}
+cmd=${3:-true}
 name=$(basename "$mod" .ko)
 # shellcheck source=scripts/tap.sh
 . /lib/tap.sh
@@ -30,7 +39,12 @@ cycles() {	# COUNT: insmod + rmmod; prints how many failed
 	i=0
 	bad=0
 	while [ $i -lt "$1" ]; do
-		{ insmod "$mod" && rmmod "$name"; } || bad=$((bad + 1))
+		if insmod "$mod"; then
+			$cmd || bad=$((bad + 1))
+			rmmod "$name" || bad=$((bad + 1))
+		else
+			bad=$((bad + 1))
+		fi
 		i=$((i + 1))
 	done
 	echo $bad
@@ -44,6 +58,7 @@ sample() {	# TAG: meminfo and slab cache names into /tmp/leak.TAG.*
 		echo 1 > "$s"
 	done 2>/dev/null
 	grep -E '^(MemFree|Slab|VmallocUsed):' /proc/meminfo > "/tmp/leak.$1.mem"
+	echo "VmapAreas: $(grep -c . /proc/vmallocinfo)" >> "/tmp/leak.$1.mem"
 	ls /sys/kernel/slab > "/tmp/leak.$1.caches"
 }
 
@@ -51,11 +66,12 @@ kb() {	# TAG FIELD
 	awk -v f="$2:" '$1 == f { print $2 }' "/tmp/leak.$1.mem"
 }
 
-grows() {	# FIELD LIMIT_KB SIGN: 0 unless both windows moved past the limit
+grows() {	# FIELD LIMIT SIGN [UNIT]: 0 unless both windows moved past LIMIT
 	ab=$(($3 * ($(kb B "$1") - $(kb A "$1"))))
 	bc=$(($3 * ($(kb C "$1") - $(kb B "$1"))))
 	[ "$3" = 1 ] && how=grew || how=shrank
-	echo "# $1 $how by $ab kB, then $bc kB (limit $2 kB each)"
+	u=${4:-kB}
+	echo "# $1 $how by $ab $u, then $bc $u (limit $2 $u each)"
 	[ $ab -gt "$2" ] && [ $bc -gt "$2" ] && return 1
 	return 0
 }
@@ -66,13 +82,17 @@ bad=$((bad + $(cycles "$per")))
 sample B
 bad=$((bad + $(cycles "$per")))
 sample C
-tap $bad "$((2 * per + 5)) insmod/rmmod cycles of $name ($bad failed)"
+what=""
+[ "$cmd" = true ] || what=" with '$cmd'"
+tap $bad "$((2 * per + 5)) insmod/rmmod cycles of $name$what ($bad failed)"
 grows Slab 256 1
 tap $? "$name cycles: Slab does not grow in both windows"
 grows VmallocUsed 64 1
 tap $? "$name cycles: VmallocUsed does not grow in both windows"
 grows MemFree 2048 -1
 tap $? "$name cycles: MemFree does not shrink in both windows"
+grows VmapAreas 8 1 areas
+tap $? "$name cycles: /proc/vmallocinfo areas do not grow in both windows"
 diff /tmp/leak.A.caches /tmp/leak.C.caches | sed -n 's/^[-+][^-+]/# &/p'
 cmp -s /tmp/leak.A.caches /tmp/leak.C.caches
 tap $? "$name cycles: the same slab caches before and after"
