@@ -7,7 +7,10 @@
  * consumption order; the file is then read back and every block checked
  * (each producer's sequence complete and in order, checksums right).
  * Registering the module's own mapping is refused on 6.1 (-EOPNOTSUPP)
- * and accepted from about 6.5 (6.12 tested): both are asserted.
+ * and accepted from about 6.5 (6.12 tested): both are asserted. A ring in
+ * the caller's anonymous memory (WELL_CREATE_USER) registers on every
+ * kernel, 6.1 included: the way to fixed buffers where the module's
+ * mapping falls back.
  * Needs well.ko loaded (run inside the VM).
  */
 #include <errno.h>
@@ -55,12 +58,14 @@ static int dev_complete(struct well_uring *u, struct well_uring_io *io)
 FIXTURE(dev) {
 	struct well_dev dev;
 	struct io_uring ring;
+	void *mem;
 	int out;
 	int skip;
 };
 
 FIXTURE_VARIANT(dev) {
 	int reg;
+	int user_mem;	/* the ring in the caller's anonymous memory */
 };
 
 FIXTURE_VARIANT_ADD(dev, registered_where_allowed) {
@@ -71,6 +76,11 @@ FIXTURE_VARIANT_ADD(dev, unregistered) {
 	.reg = 0,
 };
 
+FIXTURE_VARIANT_ADD(dev, user_memory_registered) {
+	.reg = 1,
+	.user_mem = 1,
+};
+
 FIXTURE_SETUP(dev)
 {
 	int ret;
@@ -78,7 +88,16 @@ FIXTURE_SETUP(dev)
 	self->out = memfd_create("uring_dev", 0);
 	ASSERT_LE(0, self->out);
 	ASSERT_EQ(0, well_dev_open(&self->dev, NULL));
-	ASSERT_EQ(0, well_dev_create(&self->dev, BS, COUNT));
+	self->mem = MAP_FAILED;
+	if (variant->user_mem) {
+		self->mem = mmap(NULL, BS * COUNT, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, self->mem);
+		ASSERT_EQ(0, well_dev_create_mem(&self->dev, BS, COUNT,
+						 self->mem, BS * COUNT));
+	} else {
+		ASSERT_EQ(0, well_dev_create(&self->dev, BS, COUNT));
+	}
 	ret = io_uring_queue_init(32, &self->ring, 0);
 	self->skip = ret;
 	if (ret != -ENOSYS && ret != -EPERM)
@@ -90,6 +109,8 @@ FIXTURE_TEARDOWN(dev)
 	if (!self->skip)
 		io_uring_queue_exit(&self->ring);
 	well_dev_close(&self->dev);
+	if (self->mem != MAP_FAILED)
+		munmap(self->mem, BS * COUNT);
 	close(self->out);
 }
 
@@ -112,14 +133,15 @@ TEST_F_TIMEOUT(dev, record_to_file, 600)
 	u.arg = &self->dev;
 	if (variant->reg) {
 		ret = well_uring_register(&u);
-		if (mapping_registers()) {
+		if (variant->user_mem || mapping_registers()) {
 			EXPECT_EQ(0, ret);
 			EXPECT_EQ(1, u.fixed);
 		} else {
 			EXPECT_EQ(-EOPNOTSUPP, ret);
 			EXPECT_EQ(0, u.fixed);
 		}
-		TH_LOG("/dev/well mapping: %s", ret ? strerror(-ret) :
+		TH_LOG("%s: %s", variant->user_mem ? "caller's memory" :
+		       "/dev/well mapping", ret ? strerror(-ret) :
 		       "registered as fixed buffer 0");
 	}
 	ASSERT_EQ(0, well_dev_start(&self->dev, PRODUCERS, 0, BLOCKS));
