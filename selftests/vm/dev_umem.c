@@ -690,7 +690,7 @@ TEST(memlock_cap)
 static int cycle(void)
 {
 	struct well_dev_tally t = { .producers = PRODUCERS };
-	const size_t len = 1 << 20;
+	const size_t len = 4 << 20;
 	struct well_dev dev;
 	void *p = map_kind(ANON, len);
 	int err;
