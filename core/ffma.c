@@ -45,6 +45,17 @@
 #define FFMA_FOREIGN	"ffma_free: pointer not from ffma"
 #define FFMA_FOREIGN_SIZE "ffma_usable_size: pointer not from ffma"
 
+/*
+ * Whether the inline fast paths of <ffma.h> may take the current slice
+ * (struct ffma_slice's @fast): not in builds whose ffma_alloc() and
+ * ffma_free() do more than they do.
+ */
+#if defined(FFMA_DEBUG) || defined(FFMA_NO_HARDEN) || defined(__KERNEL__)
+#define FFMA_FAST	false
+#else
+#define FFMA_FAST	true
+#endif
+
 /* @self of an allocator ffma_forget() left: no thread's token, not 0. */
 #define FFMA_FORGOTTEN	FFMA_NOBODY
 
@@ -137,6 +148,7 @@ struct ffma *ffma_create(size_t object_size)
 	ffma->key = well_random() | 1;
 	well_store_relaxed(&ffma->cur, (uintptr_t)&ffma_no_slice);
 	well_store_relaxed(&ffma->budget, FFMA_BUDGET);
+	well_store_relaxed(&ffma->base, FFMA_BUDGET);
 	ffma->partial = NULL;
 	ffma->full = NULL;
 	well_store_relaxed(&ffma->parked, 0);
@@ -309,10 +321,42 @@ static void ffma_slice_changed(struct ffma *ffma, struct ffma_slice *s,
 		ffma_slice_release(ffma, s);
 }
 
-/* A free by the owner into a slice that is not its current one. */
+#ifndef FFMA_DEBUG
+/*
+ * The current slice @s with no object in use: hand its objects out from
+ * the start again, in address order, as from a fresh slice (a bump
+ * pointer has no load to wait for, a free list has one per object).
+ */
+static void ffma_slice_rewind(struct ffma *ffma, struct ffma_slice *s)
+{
+	s->free = NULL;
+	s->bump = (char *)s + ffma->data_off;
+}
+#endif
+
+/*
+ * A free by the owner that made @inuse of its slice @n: into a slice that
+ * is not its current one, or @n == 0 in the current one. There, @n leaves
+ * out the fast path's allocations since @base; add them, and when none is
+ * in use the slice is rewound. Another zero comes within FFMA_BUDGET
+ * frees, or at the true zero.
+ */
 WELL_NOINLINE void ffma_free_parked(struct ffma *ffma,
 					   struct ffma_slice *s, size_t n)
 {
+	if (s->is_cur) {
+		size_t budget = well_load_relaxed(&ffma->budget);
+
+		n += well_load_relaxed(&ffma->base) - budget;
+		well_store_relaxed(&s->inuse, n);
+		well_store_relaxed(&ffma->base, budget);
+#ifndef FFMA_DEBUG
+		/* Debug builds keep the list: its order tells double frees. */
+		if (!n)
+			ffma_slice_rewind(ffma, s);
+#endif
+		return;
+	}
 	ffma_add(&ffma->parked, -1);
 	if (n == 0 || n + 1 == ffma->count)
 		ffma_slice_changed(ffma, s, n);
@@ -327,7 +371,7 @@ static inline void ffma_free_local(struct ffma_slice *s, void *ptr)
 	s->free = ptr;
 	n = well_load_relaxed(&s->inuse) - 1;
 	well_store_relaxed(&s->inuse, n);
-	if (WELL_UNLIKELY(!s->is_cur))
+	if (WELL_UNLIKELY(!s->is_cur || !n))
 		ffma_free_parked(s->owner, s, n);
 }
 
@@ -392,6 +436,7 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	s->next = NULL;
 	s->free = NULL;
 	s->is_cur = false;
+	s->fast = false;
 	/*
 	 * @huge is kept from the slice's last use (zero when fresh or purged,
 	 * as the host's pages are then). An allocator's second slice and on
@@ -424,9 +469,10 @@ WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 
 	/* The fast path's allocations since the last time, minus this one. */
 	if (s != &ffma_no_slice)
-		ffma_add(&s->inuse, FFMA_BUDGET - 1 -
+		ffma_add(&s->inuse, well_load_relaxed(&ffma->base) - 1 -
 			 well_load_relaxed(&ffma->budget));
 	well_store_relaxed(&ffma->budget, FFMA_BUDGET);
+	well_store_relaxed(&ffma->base, FFMA_BUDGET);
 	ffma_collect(ffma);
 	/* Huge pages only for a slice half handed out at least once. */
 	if (WELL_UNLIKELY(!s->huge && s->bump - (char *)s >
@@ -440,6 +486,7 @@ WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 	if (s != &ffma_no_slice) {
 		/* Exhausted: every object of it is in use. */
 		s->is_cur = false;
+		s->fast = false;
 		ffma_add(&ffma->parked, well_load_relaxed(&s->inuse));
 		ffma_list_add(&ffma->full, s);
 	}
@@ -457,6 +504,7 @@ WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 		ffma_slice_init(ffma, s);
 	}
 	s->is_cur = true;
+	s->fast = FFMA_FAST;
 	well_store_relaxed(&ffma->cur, (uintptr_t)s);
 	return ffma_pop(ffma, s);
 }
@@ -658,6 +706,7 @@ void *ffma_large_wrap(void *map, size_t len, size_t size)
 	s->end = (char *)map + len;
 	well_store_relaxed(&s->inuse, 1);
 	s->is_cur = false;
+	s->fast = false;
 	s->huge = false;
 	ffma_slice_register(s);
 	return (char *)map + FFMA_PAGE_SIZE;
@@ -709,7 +758,8 @@ size_t ffma_data_offset(const struct ffma *ffma)
 size_t ffma_objects_inuse(const struct ffma *ffma)
 {
 	return well_load_relaxed(&ffma->parked) +
-	       well_load_relaxed(&ffma_cur(ffma)->inuse) + FFMA_BUDGET -
+	       well_load_relaxed(&ffma_cur(ffma)->inuse) +
+	       well_load_relaxed(&ffma->base) -
 	       well_load_relaxed(&ffma->budget);
 }
 
@@ -739,7 +789,8 @@ size_t ffma_slice_objects_inuse(const void *ptr)
 
 	/* The current slice's latest allocations are counted in @budget. */
 	if (s->is_cur)
-		n += FFMA_BUDGET - well_load_relaxed(&s->owner->budget);
+		n += well_load_relaxed(&s->owner->base) -
+		     well_load_relaxed(&s->owner->budget);
 	return n;
 }
 

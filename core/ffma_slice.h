@@ -26,6 +26,9 @@
  * @end: end of the last object; of the mapping for a large block.
  * @inuse: objects of this slice in use (owner writes, anyone reads).
  * @is_cur: whether the slice is its owner's current slice.
+ * @fast: whether the inline fast paths of <ffma.h> may use the slice: the
+ *        same as @is_cur in a release build of the user-space library,
+ *        always false otherwise (debug, FFMA_NO_HARDEN, kernel).
  * @huge: whether huge pages were asked for (ffma_pages_hugepage()); kept
  *        while the slice is cached, cleared by a purge.
  * @prev: previous slice on the owner's partial or full list.
@@ -48,6 +51,7 @@ struct ffma_slice {
 	char *end;
 	struct well_atomic inuse;
 	bool is_cur;
+	bool fast;
 	bool huge;
 	struct ffma_slice *prev;
 	struct ffma_slice *next;
@@ -83,8 +87,11 @@ extern struct ffma_slice ffma_no_slice;
  * @cur: slice the owner allocates from; &ffma_no_slice before the first.
  * @budget: allocations left before the next ffma_collect(). The fast
  *          path counts its allocations here only: ffma_alloc_slow() adds
- *          them to @cur's @inuse (FFMA_BUDGET - @budget of them).
+ *          them to @cur's @inuse (@base - @budget of them).
  * @size: bytes per object, a multiple of FFMA_OBJECT_MIN.
+ * @base: @budget when the fast path's allocations were last added to
+ *        @cur's @inuse (FFMA_BUDGET after ffma_alloc_slow(), less when a
+ *        free found @inuse at zero: ffma_free_parked()).
  * @key: random key of the free-list link encoding, copied into each slice.
  * @partial: slices other than @cur with free objects.
  * @full: slices other than @cur without free objects.
@@ -105,6 +112,7 @@ struct ffma {
 	struct well_atomic budget;
 	size_t size;
 	uintptr_t key;
+	struct well_atomic base;
 	struct ffma_slice *partial;
 	struct ffma_slice *full;
 	struct well_atomic parked;
@@ -217,7 +225,8 @@ static inline void ffma_free_inline(void *ptr)
 	s->free = ptr;
 	n = well_load_relaxed(&s->inuse) - 1;
 	well_store_relaxed(&s->inuse, n);
-	if (WELL_UNLIKELY(!s->is_cur))
+	/* Not the current slice, or maybe empty (see ffma_free_parked()). */
+	if (WELL_UNLIKELY(!s->is_cur || !n))
 		ffma_free_parked(s->owner, s, n);
 }
 

@@ -150,4 +150,52 @@ TEST(largest_object)
 	ffma_destroy(a);
 }
 
+/*
+ * A current slice whose objects are all free again starts over from its
+ * first object in address order, whatever order they were freed in, and
+ * the counts stay exact on the way down (frees past the fast path's
+ * unsynced allocations, more than FFMA_BUDGET of them).
+ */
+TEST(emptied_slice_starts_over)
+{
+	struct ffma *a = ffma_create(64);
+	enum { N = 1000 };
+	static char *objs[N];
+	char *first;
+	int i, round;
+
+	ASSERT_NE(NULL, a);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < N; i++) {
+			objs[i] = ffma_alloc(a);
+			ASSERT_NE(NULL, objs[i]);
+		}
+		first = objs[0];
+		EXPECT_EQ(slice_base(first) + ffma_data_offset(a),
+			  (uintptr_t)first);
+		for (i = 1; i < N; i++)
+			ASSERT_EQ(first + 64 * i, objs[i]);
+		EXPECT_EQ(N, ffma_objects_inuse(a));
+		/* Every 7th first, then the rest: not the allocation order. */
+		for (i = 0; i < N; i += 7)
+			ffma_free(objs[i]);
+		EXPECT_EQ(N - (N + 6) / 7, ffma_objects_inuse(a));
+		EXPECT_EQ(N - (N + 6) / 7, ffma_slice_objects_inuse(first));
+		for (i = 0; i < N; i++)
+			if (i % 7)
+				ffma_free(objs[i]);
+		EXPECT_EQ(0, ffma_objects_inuse(a));
+		EXPECT_EQ(1, ffma_slices_inuse(a));
+	}
+	/* Pairs: the slice is empty after every free. */
+	for (i = 0; i < 3 * N; i++) {
+		char *p = ffma_alloc(a);
+
+		ASSERT_EQ(first, p);
+		ffma_free(p);
+	}
+	EXPECT_EQ(0, ffma_objects_inuse(a));
+	ffma_destroy(a);
+}
+
 TEST_HARNESS_MAIN
