@@ -36,6 +36,8 @@
  *       it with a CAS (acquire), so the adopter sees the lists the old
  *       owner left, and only one adopter wins.
  */
+/* This file defines ffma_alloc() and ffma_free(): not <ffma.h>'s macros. */
+#define FFMA_NO_INLINE
 #include "ffma_slice.h"
 
 /* What debug and hardened checks report (ffma_report()). */
@@ -362,18 +364,6 @@ WELL_NOINLINE void ffma_free_parked(struct ffma *ffma,
 		ffma_slice_changed(ffma, s, n);
 }
 
-/* Free @ptr into @s; the caller owns @s (debug checks already done). */
-static inline void ffma_free_local(struct ffma_slice *s, void *ptr)
-{
-	size_t n;
-
-	*(uintptr_t *)ptr = ffma_link(s->key, ptr, s->free);
-	s->free = ptr;
-	n = well_load_relaxed(&s->inuse) - 1;
-	well_store_relaxed(&s->inuse, n);
-	if (WELL_UNLIKELY(!s->is_cur || !n))
-		ffma_free_parked(s->owner, s, n);
-}
 
 #ifdef FFMA_DEBUG
 /* Whether @p, a link off the remote stack, can be an object freed to us. */
@@ -436,7 +426,7 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	s->next = NULL;
 	s->free = NULL;
 	s->is_cur = false;
-	s->fast = false;
+	s->fast = FFMA_FAST;
 	/*
 	 * @huge is kept from the slice's last use (zero when fresh or purged,
 	 * as the host's pages are then). An allocator's second slice and on
@@ -486,7 +476,6 @@ WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 	if (s != &ffma_no_slice) {
 		/* Exhausted: every object of it is in use. */
 		s->is_cur = false;
-		s->fast = false;
 		ffma_add(&ffma->parked, well_load_relaxed(&s->inuse));
 		ffma_list_add(&ffma->full, s);
 	}
@@ -504,7 +493,6 @@ WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 		ffma_slice_init(ffma, s);
 	}
 	s->is_cur = true;
-	s->fast = FFMA_FAST;
 	well_store_relaxed(&ffma->cur, (uintptr_t)s);
 	return ffma_pop(ffma, s);
 }

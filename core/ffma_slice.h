@@ -26,9 +26,10 @@
  * @end: end of the last object; of the mapping for a large block.
  * @inuse: objects of this slice in use (owner writes, anyone reads).
  * @is_cur: whether the slice is its owner's current slice.
- * @fast: whether the inline fast paths of <ffma.h> may use the slice: the
- *        same as @is_cur in a release build of the user-space library,
- *        always false otherwise (debug, FFMA_NO_HARDEN, kernel).
+ * @fast: whether the inline fast paths of <ffma.h> may use the slice: true
+ *        in a release build of the user-space library for every slice an
+ *        allocator holds, always false otherwise (debug, FFMA_NO_HARDEN,
+ *        kernel, large blocks).
  * @huge: whether huge pages were asked for (ffma_pages_hugepage()); kept
  *        while the slice is cached, cleared by a purge.
  * @prev: previous slice on the owner's partial or full list.
@@ -89,13 +90,13 @@ extern struct ffma_slice ffma_no_slice;
  *          path counts its allocations here only: ffma_alloc_slow() adds
  *          them to @cur's @inuse (@base - @budget of them).
  * @size: bytes per object, a multiple of FFMA_OBJECT_MIN.
+ * @parked: objects in use in slices other than @cur.
  * @base: @budget when the fast path's allocations were last added to
  *        @cur's @inuse (FFMA_BUDGET after ffma_alloc_slow(), less when a
  *        free found @inuse at zero: ffma_free_parked()).
  * @key: random key of the free-list link encoding, copied into each slice.
  * @partial: slices other than @cur with free objects.
  * @full: slices other than @cur without free objects.
- * @parked: objects in use in slices other than @cur.
  * @slices: slices the allocator holds.
  * @data_off: offset of the first object in a slice, page-aligned.
  * @count: objects per slice.
@@ -111,11 +112,11 @@ struct ffma {
 	struct well_atomic cur;
 	struct well_atomic budget;
 	size_t size;
+	struct well_atomic parked;
 	uintptr_t key;
 	struct well_atomic base;
 	struct ffma_slice *partial;
 	struct ffma_slice *full;
-	struct well_atomic parked;
 	struct well_atomic slices;
 	uint32_t data_off;
 	uint32_t count;
@@ -123,6 +124,25 @@ struct ffma {
 
 	WELL_LINE_ALIGNED struct well_atomic remote;
 };
+
+/* The words <ffma.h>'s inline paths read are where it says (ABI 1). */
+#define FFMA_FAST_AT(type, pub, f)					\
+	WELL_STATIC_ASSERT(offsetof(type, f) == offsetof(pub, f) &&	\
+			   sizeof(((type *)0)->f) == sizeof(((pub *)0)->f), \
+			   "inline ABI: " #type "." #f)
+FFMA_FAST_AT(struct ffma, struct ffma_fast, cur);
+FFMA_FAST_AT(struct ffma, struct ffma_fast, budget);
+FFMA_FAST_AT(struct ffma, struct ffma_fast, size);
+FFMA_FAST_AT(struct ffma, struct ffma_fast, parked);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, owner);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, self);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, key);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, free);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, bump);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, end);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, inuse);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, is_cur);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, fast);
 
 static inline struct ffma_slice *ffma_cur(const struct ffma *ffma)
 {
@@ -209,10 +229,39 @@ static inline void *ffma_alloc_inline(struct ffma *ffma)
 	return ffma_alloc_fast(ffma, ffma_alloc_slow);
 }
 
+/*
+ * Free @ptr into @s; the caller owns @s (debug checks already done). A
+ * slice other than the current one counts in @parked too, and changes
+ * lists when it was full or becomes empty: ffma_free_parked(), which also
+ * takes a current slice whose count reaches zero.
+ */
+static inline void ffma_free_local(struct ffma_slice *s, void *ptr)
+{
+	char *head = s->free;
+	size_t n = well_load_relaxed(&s->inuse) - 1;
+
+	*(uintptr_t *)ptr = ffma_link(s->key, ptr, head);
+	s->free = ptr;
+	well_store_relaxed(&s->inuse, n);
+	if (!s->is_cur) {
+		/* Not full before (a list), not empty now: @parked only. */
+		if (WELL_LIKELY(head && n)) {
+			struct well_atomic *parked = &s->owner->parked;
+
+			/* Only the owner writes it; readers take snapshots. */
+			well_store_relaxed(parked,
+					   well_load_relaxed(parked) - 1);
+			return;
+		}
+		ffma_free_parked(s->owner, s, n);
+	} else if (WELL_UNLIKELY(!n)) {
+		ffma_free_parked(s->owner, s, n);
+	}
+}
+
 static inline void ffma_free_inline(void *ptr)
 {
 	struct ffma_slice *s = ffma_slice_of(ptr);
-	size_t n;
 
 	if (WELL_UNLIKELY(!ptr))
 		return;
@@ -221,13 +270,7 @@ static inline void ffma_free_inline(void *ptr)
 		ffma_free_other(s, ptr);
 		return;
 	}
-	*(uintptr_t *)ptr = ffma_link(s->key, ptr, s->free);
-	s->free = ptr;
-	n = well_load_relaxed(&s->inuse) - 1;
-	well_store_relaxed(&s->inuse, n);
-	/* Not the current slice, or maybe empty (see ffma_free_parked()). */
-	if (WELL_UNLIKELY(!s->is_cur || !n))
-		ffma_free_parked(s->owner, s, n);
+	ffma_free_local(s, ptr);
 }
 
 

@@ -64,6 +64,89 @@ void ffma_collect(struct ffma *ffma);
 bool ffma_disown(struct ffma *ffma);
 bool ffma_adopt(struct ffma *ffma);
 
+/**
+ * struct ffma_fast - the start of every allocator, as the inline
+ * ffma_alloc() of this header reads it (inline ABI version 1).
+ * @cur: the current slice, a struct ffma_slice_fast.
+ * @budget: allocations left before the owner looks at its remote frees;
+ *          the inline path takes only what leaves at least one.
+ * @size: bytes per object.
+ * @parked: objects in use in the allocator's slices other than @cur.
+ *
+ * The rest of struct ffma is private. Owner-only words: the inline paths
+ * run in the owner, like the functions they stand for.
+ */
+struct ffma_fast {
+	struct well_atomic cur;
+	struct well_atomic budget;
+	size_t size;
+	struct well_atomic parked;
+};
+
+/**
+ * struct ffma_slice_fast - the start of every slice, as the inline
+ * ffma_alloc() and ffma_free() of this header read it (inline ABI
+ * version 1).
+ * @owner: the allocator holding the slice (a struct ffma_fast).
+ * @self: the owner's thread token (well_token): a freer with this token
+ *        owns the object.
+ * @key: the key of the free-list link encoding.
+ * @free: the most recently freed object; its first word holds the link
+ *        to the next, stored as next ^ @key ^ the object's address.
+ * @bump: objects from here on were never handed out since the slice was
+ *        taken or emptied.
+ * @end: the end of the last object.
+ * @inuse: objects in use, less the inline path's allocations since the
+ *         library last counted them (see @budget): a free that would
+ *         bring it to zero calls the library.
+ * @is_cur: whether the slice is its allocator's current slice.
+ * @fast: whether the inline paths may use the slice at all: set only by
+ *        a library whose ffma_alloc() and ffma_free() do exactly what
+ *        they do. A debug build, or a later library with another layout,
+ *        leaves it false so that every call goes to the library.
+ *
+ * The rest of the slice header is private.
+ */
+struct ffma_slice_fast {
+	void *owner;
+	struct well_atomic self;
+	uintptr_t key;
+
+	WELL_LINE_ALIGNED char *free;
+	char *bump;
+	char *end;
+	struct well_atomic inuse;
+	bool is_cur;
+	bool fast;
+};
+
+/*
+ * FFMA_INLINE is 1 when this header compiles the fast paths of
+ * ffma_alloc() and ffma_free() into the caller (user space, release
+ * builds): then the two names are macros for ffma_inline_alloc() and
+ * ffma_inline_free(), which call the library's functions, still
+ * exported under their own names, for everything but the common case.
+ * Never in the kernel, under ASan, TSan, MSan or valgrind's client
+ * requests (WELL_VALGRIND), which must see every allocation the library
+ * makes, or with FFMA_NO_INLINE defined.
+ */
+#if !defined(__KERNEL__) && !defined(FFMA_NO_INLINE) && \
+	!defined(FFMA_DEBUG) && !defined(FFMA_NO_HARDEN) && \
+	!defined(WELL_VALGRIND) && !defined(__SANITIZE_ADDRESS__) && \
+	!defined(__SANITIZE_THREAD__)
+#if defined(__has_feature)
+#if !__has_feature(address_sanitizer) && !__has_feature(thread_sanitizer) && \
+	!__has_feature(memory_sanitizer)
+#define FFMA_INLINE		1
+#endif
+#else
+#define FFMA_INLINE		1
+#endif
+#endif
+#ifndef FFMA_INLINE
+#define FFMA_INLINE		0
+#endif
+
 size_t ffma_object_size(const struct ffma *ffma);
 size_t ffma_objects_per_slice(const struct ffma *ffma);
 size_t ffma_data_offset(const struct ffma *ffma);
@@ -74,6 +157,101 @@ size_t ffma_usable_size(const void *ptr);
 size_t ffma_cached_slices(void);
 void ffma_cache_drain(void);
 void ffma_cache_trim(void);
+
+#if FFMA_INLINE
+/* The calling thread's owner token (libwell.so, inline ABI version 1). */
+extern __thread uintptr_t well_token
+	__attribute__((__tls_model__("initial-exec")));
+
+/* A free-list link: a word that may sit in an object of any type. */
+typedef uintptr_t __attribute__((__may_alias__)) ffma_link_word;
+
+/**
+ * ffma_inline_alloc() - ffma_alloc(), its common case compiled inline.
+ * @ffma: an allocator the calling thread owns.
+ *
+ * Pops the current slice's free list or bumps its pointer, counting the
+ * allocation in @budget; anything else (no current slice, budget spent,
+ * slice exhausted, a link that leaves its slice) is the library's
+ * ffma_alloc().
+ *
+ * Return: as ffma_alloc().
+ */
+static inline void *ffma_inline_alloc(struct ffma *ffma)
+{
+	struct ffma_fast *f = (struct ffma_fast *)(void *)ffma;
+	struct ffma_slice_fast *s =
+		(struct ffma_slice_fast *)well_load_relaxed(&f->cur);
+	size_t budget = well_load_relaxed(&f->budget);
+	char *p;
+
+	if (__builtin_expect(!s->fast || budget <= 1, 0))
+		return (ffma_alloc)(ffma);
+	p = s->free;
+	if (p) {
+		uintptr_t next = *(ffma_link_word *)p ^ s->key ^ (uintptr_t)p;
+
+		/* A link out of its slice: the library reports it. */
+		if (__builtin_expect((next ^ (uintptr_t)p) >>
+				     FFMA_SLICE_SHIFT && next, 0))
+			return (ffma_alloc)(ffma);
+		s->free = (char *)next;
+	} else if (__builtin_expect(s->bump != s->end, 1)) {
+		p = s->bump;
+		s->bump = p + f->size;
+	} else {
+		return (ffma_alloc)(ffma);
+	}
+	/* Only the owner writes it; metric readers take a snapshot. */
+	well_store_relaxed(&f->budget, budget - 1);
+	return p;
+}
+
+/**
+ * ffma_inline_free() - ffma_free(), its common case compiled inline.
+ * @ptr: as for ffma_free().
+ *
+ * The owner's free pushes @ptr on its slice's free list (and counts it
+ * in @parked when that is not the current slice); anything else (NULL,
+ * another thread's object, a large block, a full slice getting its first
+ * free object, a slice's count reaching zero) is the library's
+ * ffma_free().
+ */
+static inline void ffma_inline_free(void *ptr)
+{
+	struct ffma_slice_fast *s = (struct ffma_slice_fast *)
+		((uintptr_t)ptr & ~(FFMA_SLICE_SIZE - 1));
+	char *head;
+	size_t n;
+
+	/* The owner's token: a plain word, no data handed over by it. */
+	if (__builtin_expect(!ptr || well_load_relaxed(&s->self) != well_token ||
+			     !s->fast, 0)) {
+		(ffma_free)(ptr);
+		return;
+	}
+	n = well_load_relaxed(&s->inuse) - 1;
+	head = s->free;
+	/* Empty now, or a full slice that gets a free object: lists change. */
+	if (__builtin_expect(!n || (!head && !s->is_cur), 0)) {
+		(ffma_free)(ptr);
+		return;
+	}
+	*(ffma_link_word *)ptr = (uintptr_t)head ^ s->key ^ (uintptr_t)ptr;
+	s->free = (char *)ptr;
+	well_store_relaxed(&s->inuse, n);
+	if (!s->is_cur) {
+		struct ffma_fast *f = (struct ffma_fast *)s->owner;
+
+		/* Only the owner writes it; metric readers take a snapshot. */
+		well_store_relaxed(&f->parked,
+				   well_load_relaxed(&f->parked) - 1);
+	}
+}
+
+#define ffma_alloc(ffma)	ffma_inline_alloc(ffma)
+#define ffma_free(ptr)		ffma_inline_free(ptr)
+#endif /* FFMA_INLINE */
 
 /*
  * Size classes: powers of two from FFMA_MEM_MIN to FFMA_MEM_MAX, one

@@ -67,7 +67,8 @@ check_lib() {
 	awk '/^[A-Za-z0-9_.]+ *\{/ { node = $1 }
 	     /global:/ { g = 1; next }
 	     /local:|^}/ { g = 0 }
-	     g && /^[[:space:]]*[a-z_0-9]+;$/ { sub(/;/, ""); print $1 "@@" node }' \
+	     g && /^[[:space:]]*[a-z_0-9]+;([[:space:]]*\/\*.*\*\/)?$/ {
+		sub(/;.*/, ""); print $1 "@@" node }' \
 		"$2" | sort >"$out/map.syms"
 	nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sort \
 		>"$out/so.syms"

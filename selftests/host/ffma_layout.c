@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "kselftest_harness.h"
+#include "asan.h"
 #include <ffma.h>
 
 /* (2 MiB - 4 KiB header page) / size objects, from offset 4 KiB. */
@@ -195,6 +196,48 @@ TEST(emptied_slice_starts_over)
 		ffma_free(p);
 	}
 	EXPECT_EQ(0, ffma_objects_inuse(a));
+	ffma_destroy(a);
+}
+
+/*
+ * <ffma.h> compiles the fast paths of ffma_alloc() and ffma_free() into
+ * release builds of the caller, not into sanitized ones; calls through
+ * the macros and to the library's functions ((ffma_alloc)(a)) mix freely,
+ * across the budget, slice changes and emptied slices, with exact counts.
+ */
+TEST(inline_paths_mix_with_library_calls)
+{
+	struct ffma *a = ffma_create(1024);
+	enum { N = 5000 };
+	static char *objs[N];
+	size_t per;
+	int i;
+
+#if WELL_TEST_ASAN || defined(__SANITIZE_THREAD__)
+	EXPECT_EQ(0, FFMA_INLINE);
+#else
+	EXPECT_EQ(1, FFMA_INLINE);
+#endif
+	ASSERT_NE(NULL, a);
+	per = ffma_objects_per_slice(a);
+	for (i = 0; i < N; i++) {
+		objs[i] = i % 3 ? ffma_alloc(a) : (ffma_alloc)(a);
+		ASSERT_NE(NULL, objs[i]);
+		/* Never-used slots in address order within each slice. */
+		if (i % per)
+			ASSERT_EQ(objs[i - 1] + 1024, objs[i]);
+	}
+	EXPECT_EQ(N, ffma_objects_inuse(a));
+	EXPECT_EQ((N + per - 1) / per, ffma_slices_inuse(a));
+	for (i = 0; i < N; i += 2)
+		ffma_free(objs[i]);
+	EXPECT_EQ(N / 2, ffma_objects_inuse(a));
+	for (i = 1; i < N; i += 2)
+		(ffma_free)(objs[i]);
+	EXPECT_EQ(0, ffma_objects_inuse(a));
+	/* Emptied slices went back to the cache; the current one stays. */
+	EXPECT_EQ(1, ffma_slices_inuse(a));
+	ffma_free(NULL);
 	ffma_destroy(a);
 }
 
