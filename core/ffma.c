@@ -428,9 +428,10 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	s->is_cur = false;
 	s->fast = FFMA_FAST;
 	/*
-	 * @huge is kept from the slice's last use (zero when fresh or purged,
-	 * as the host's pages are then). An allocator's second slice and on
-	 * get huge pages at once: the class is well used.
+	 * @huge is kept from the slice's last use, or set by ffma_slice_get()
+	 * before a slice without pages was touched. A cached slice that kept
+	 * small pages asks now, from an allocator's second slice on: the
+	 * class is well used (khugepaged collapses what is faulted in).
 	 */
 	if (!s->huge && well_load_relaxed(&ffma->slices)) {
 		s->huge = true;
@@ -484,7 +485,9 @@ WELL_NOINLINE void *ffma_alloc_slow(struct ffma *ffma)
 		ffma_list_del(&ffma->partial, s);
 		ffma_add(&ffma->parked, -well_load_relaxed(&s->inuse));
 	} else {
-		s = ffma_slice_get(ffma_pages_node());
+		/* Huge pages from the second slice on: the class is used. */
+		s = ffma_slice_get(ffma_pages_node(),
+				   well_load_relaxed(&ffma->slices));
 		if (!s) {
 			well_store_relaxed(&ffma->cur,
 					   (uintptr_t)&ffma_no_slice);

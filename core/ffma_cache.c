@@ -201,9 +201,12 @@ void ffma_slice_unregister(struct ffma_slice *slice)
 	ffma_known_del(slice);
 }
 
-/* Take the most recently cached slice of @cache, NULL when it has none. */
+/*
+ * Take the most recently cached slice of @cache, NULL when it has none;
+ * @purged tells whether its pages went back to the system.
+ */
 static struct ffma_slice *ffma_cache_take(struct ffma_cache *cache,
-					  uint64_t now)
+					  uint64_t now, bool *purged)
 {
 	struct ffma_slice *slice = NULL;
 	size_t n;
@@ -212,6 +215,7 @@ static struct ffma_slice *ffma_cache_take(struct ffma_cache *cache,
 	n = well_load_relaxed(&cache->count);
 	if (n) {
 		slice = cache->slot[--n];
+		*purged = !cache->since[n];
 		well_store_relaxed(&cache->count, n);
 	}
 	/* Counted even when the caller maps a fresh one. */
@@ -288,17 +292,29 @@ static size_t ffma_cache_age(struct ffma_cache *cache, uint64_t now,
 /**
  * ffma_slice_get() - an empty slice, from @node's cache or the environment.
  * @node: NUMA node of the caller.
+ * @huge: whether the caller wants huge pages for it.
  *
- * Return: the slice with @node set and the rest of its header stale, or
- * NULL when no memory is to be had.
+ * A slice without pages (fresh, or purged in the cache) is given huge
+ * pages (ffma_pages_hugepage()) before its header is first written: a
+ * 2 MiB range with one small page faulted in gets no huge page until
+ * khugepaged collapses it.
+ *
+ * Return: the slice with @node and @huge set and the rest of its header
+ * stale, or NULL when no memory is to be had.
  */
-struct ffma_slice *ffma_slice_get(int node)
+struct ffma_slice *ffma_slice_get(int node, bool huge)
 {
 	struct ffma_cache *cache = &ffma_caches[(unsigned int)node % FFMA_NODES];
 	uint64_t now = ffma_now_ms();
-	struct ffma_slice *slice = ffma_cache_take(cache, now);
+	bool purged = false;
+	struct ffma_slice *slice = ffma_cache_take(cache, now, &purged);
 
 	if (slice) {
+		if (purged) {
+			if (huge)
+				ffma_pages_hugepage(slice, FFMA_SLICE_SIZE);
+			slice->huge = huge;
+		}
 		slice->node = node;
 		return slice;
 	}
@@ -309,7 +325,10 @@ struct ffma_slice *ffma_slice_get(int node)
 		ffma_cache_unlock(cache);
 		return NULL;
 	}
+	if (huge)
+		ffma_pages_hugepage(slice, FFMA_SLICE_SIZE);
 	ffma_known_add(slice);
+	slice->huge = huge;
 	slice->node = node;
 	return slice;
 }

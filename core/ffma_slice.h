@@ -275,7 +275,7 @@ static inline void ffma_free_inline(void *ptr)
 
 
 
-struct ffma_slice *ffma_slice_get(int node);
+struct ffma_slice *ffma_slice_get(int node, bool huge);
 void ffma_slice_put(struct ffma_slice *slice);
 bool ffma_slice_known(const struct ffma_slice *slice);
 void ffma_slice_register(struct ffma_slice *slice);
