@@ -107,20 +107,27 @@ static void ffma_list_del(struct ffma_slice **head, struct ffma_slice *s)
  * Objects per slice for @size: the most that fit after the header and
  * their metadata bits, with the objects starting on a page boundary.
  */
-static uint32_t ffma_layout(size_t size, uint32_t *data_off)
+static uint32_t ffma_layout(size_t size, uint32_t *data_off,
+			    uint32_t *stack_off)
 {
 	size_t hdr = sizeof(struct ffma_slice);
 	size_t n = (FFMA_SLICE_SIZE - hdr) * 8 / (size * 8 + FFMA_META_BITS);
-	size_t off;
+	size_t off, used;
 
 	for (;;) {
-		off = (hdr + (n * FFMA_META_BITS + 63) / 64 * 8 +
-		       FFMA_PAGE_SIZE - 1) & ~(FFMA_PAGE_SIZE - 1);
+		used = hdr + (n * FFMA_META_BITS + 63) / 64 * 8;
+		off = (used + FFMA_PAGE_SIZE - 1) & ~(FFMA_PAGE_SIZE - 1);
 		if (off + n * size <= FFMA_SLICE_SIZE)
 			break;
 		n--;
 	}
 	*data_off = off;
+	/*
+	 * Free objects on an index stack in the rest of the header page
+	 * when it holds one index per object (about 1.1 KiB objects and up):
+	 * frees then touch the header, not the object.
+	 */
+	*stack_off = used + n * sizeof(uint16_t) <= off ? used : 0;
 	return n;
 }
 
@@ -145,7 +152,9 @@ struct ffma *ffma_create(size_t object_size)
 	if (!ffma)
 		return NULL;
 	ffma->size = size;
-	ffma->count = ffma_layout(size, &ffma->data_off);
+	ffma->count = ffma_layout(size, &ffma->data_off, &ffma->stack_off);
+	/* floor(2^32 / size) + 1 (2^32 / size for a power of two). */
+	ffma->inv = 0xffffffffu / (uint32_t)size + 1;
 	/* Odd: any aligned value written over a link decodes misaligned. */
 	ffma->key = well_random() | 1;
 	well_store_relaxed(&ffma->cur, (uintptr_t)&ffma_no_slice);
@@ -295,6 +304,18 @@ static inline void *ffma_pop(struct ffma *ffma, struct ffma_slice *s)
 		}
 #endif
 		s->free = next;
+	} else if (s->nfree) {
+		p = ffma_stack_pop(s);
+		if (!p) {
+			ffma_report(FFMA_BAD_LIST, s);
+			return NULL;
+		}
+#ifdef FFMA_DEBUG
+		if (ffma_bit(s, ffma_index(s, p, ffma->data_off))) {
+			ffma_report(FFMA_BAD_LIST, p);
+			return NULL;
+		}
+#endif
 	} else if (s->bump != s->end) {
 		p = s->bump;
 		s->bump = p + ffma->size;
@@ -332,6 +353,7 @@ static void ffma_slice_changed(struct ffma *ffma, struct ffma_slice *s,
 static void ffma_slice_rewind(struct ffma *ffma, struct ffma_slice *s)
 {
 	s->free = NULL;
+	s->nfree = 0;
 	s->bump = (char *)s + ffma->data_off;
 }
 #endif
@@ -426,7 +448,14 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	s->next = NULL;
 	s->free = NULL;
 	s->is_cur = false;
-	s->fast = FFMA_FAST;
+	s->stack = ffma->stack_off ?
+		   (uint16_t *)((char *)s + ffma->stack_off) : NULL;
+	s->data = (char *)s + ffma->data_off;
+	s->nfree = 0;
+	s->cap = ffma->count;
+	s->inv = ffma->inv;
+	/* <ffma.h>'s inline paths know the linked list only. */
+	s->fast = FFMA_FAST && !s->stack;
 	/*
 	 * @huge is kept from the slice's last use, or set by ffma_slice_get()
 	 * before a slice without pages was touched. A cached slice that kept
@@ -699,6 +728,11 @@ void *ffma_large_wrap(void *map, size_t len, size_t size)
 	s->is_cur = false;
 	s->fast = false;
 	s->huge = false;
+	s->stack = NULL;
+	s->data = (char *)map + FFMA_PAGE_SIZE;
+	s->nfree = 0;
+	s->cap = 1;
+	s->inv = 0;
 	ffma_slice_register(s);
 	return (char *)map + FFMA_PAGE_SIZE;
 }

@@ -34,6 +34,16 @@
  *        while the slice is cached, cleared by a purge.
  * @prev: previous slice on the owner's partial or full list.
  * @next: next slice on that list.
+ * @stack: for large objects (a stack of 16-bit indices fits in the header
+ *         page, see ffma_layout()), the free objects' indices, the most
+ *         recently freed last, kept out of the objects so that a free does
+ *         not touch the object's cache line; NULL otherwise (@free's list).
+ * @data: the first object.
+ * @nfree: indices on @stack.
+ * @cap: room on @stack: the objects per slice.
+ * @inv: 2^32 / @object_size rounded up: an object's index is its offset
+ *       from @data times @inv, shifted right by 32 (exact up to 2^32 /
+ *       @object_size objects, far more than a slice holds).
  * @used: debug builds (FFMA_DEBUG): one bit per object, set while in use;
  *        changed atomically, by remote freers too.
  *
@@ -56,6 +66,11 @@ struct ffma_slice {
 	bool huge;
 	struct ffma_slice *prev;
 	struct ffma_slice *next;
+	uint16_t *stack;
+	char *data;
+	uint32_t nfree;
+	uint32_t cap;
+	uint32_t inv;
 
 #ifdef FFMA_DEBUG
 	WELL_LINE_ALIGNED struct well_atomic used[];
@@ -100,6 +115,9 @@ extern struct ffma_slice ffma_no_slice;
  * @slices: slices the allocator holds.
  * @data_off: offset of the first object in a slice, page-aligned.
  * @count: objects per slice.
+ * @stack_off: offset of each slice's index stack (struct ffma_slice's
+ *             @stack), 0 when the class links its free objects instead.
+ * @inv: the slices' @inv.
  * @self: owner token (well_self() of the owner), 0 while disowned; the
  *        slices carry a copy for freers.
  * @remote: stack of objects freed by other threads, linked through their
@@ -120,12 +138,18 @@ struct ffma {
 	struct well_atomic slices;
 	uint32_t data_off;
 	uint32_t count;
+	uint32_t stack_off;
+	uint32_t inv;
 	struct well_atomic self;
 
 	WELL_LINE_ALIGNED struct well_atomic remote;
 };
 
-/* The words <ffma.h>'s inline paths read are where it says (ABI 1). */
+/*
+ * The words <ffma.h>'s inline paths read are where it says (ABI 1; user
+ * space only, and sparse does not place _Alignas members).
+ */
+#ifndef __KERNEL__
 #define FFMA_FAST_AT(type, pub, f)					\
 	WELL_STATIC_ASSERT(offsetof(type, f) == offsetof(pub, f) &&	\
 			   sizeof(((type *)0)->f) == sizeof(((pub *)0)->f), \
@@ -143,6 +167,7 @@ FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, end);
 FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, inuse);
 FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, is_cur);
 FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, fast);
+#endif
 
 static inline struct ffma_slice *ffma_cur(const struct ffma *ffma)
 {
@@ -174,6 +199,30 @@ static inline char *ffma_next(uintptr_t key, const void *where)
 }
 
 void *ffma_alloc_slow(struct ffma *ffma);
+
+/* The index on @s's stack of object @ptr. */
+static inline uint16_t ffma_stack_index(const struct ffma_slice *s,
+					const void *ptr)
+{
+	return (uint16_t)(((uint64_t)((const char *)ptr - s->data) * s->inv) >>
+			  32);
+}
+
+/*
+ * The most recently freed object on @s's index stack (@s->nfree > 0), or
+ * NULL for an index past the objects (only a wild write into the header
+ * makes one).
+ */
+static inline char *ffma_stack_pop(struct ffma_slice *s)
+{
+	uint32_t n = s->nfree - 1;
+	uint16_t idx = s->stack[n];
+
+	if (WELL_UNLIKELY(idx >= s->cap))
+		return NULL;
+	s->nfree = n;
+	return s->data + (size_t)idx * s->object_size;
+}
 
 /* What the fast path does before it gives up: for direct slow calls. */
 static inline void ffma_alloc_enter(struct ffma *ffma)
@@ -214,6 +263,10 @@ static inline void *ffma_alloc_fast(struct ffma *ffma,
 			return slow(ffma);
 #endif
 		s->free = next;
+	} else if (s->nfree) {
+		p = ffma_stack_pop(s);
+		if (WELL_UNLIKELY(!p))
+			return slow(ffma);
 	} else if (WELL_LIKELY(s->bump != s->end)) {
 		p = s->bump;
 		s->bump = p + ffma->size;
@@ -237,15 +290,31 @@ static inline void *ffma_alloc_inline(struct ffma *ffma)
  */
 static inline void ffma_free_local(struct ffma_slice *s, void *ptr)
 {
-	char *head = s->free;
 	size_t n = well_load_relaxed(&s->inuse) - 1;
+	bool had;
 
-	*(uintptr_t *)ptr = ffma_link(s->key, ptr, head);
-	s->free = ptr;
+	if (s->stack) {
+		uint32_t k = s->nfree;
+
+		/* Past @cap only by a double free: keep the stack whole. */
+		if (WELL_UNLIKELY(k >= s->cap)) {
+			ffma_report("ffma_free: double free", ptr);
+			return;
+		}
+		had = k;
+		s->stack[k] = ffma_stack_index(s, ptr);
+		s->nfree = k + 1;
+	} else {
+		char *head = s->free;
+
+		had = head;
+		*(uintptr_t *)ptr = ffma_link(s->key, ptr, head);
+		s->free = ptr;
+	}
 	well_store_relaxed(&s->inuse, n);
 	if (!s->is_cur) {
-		/* Not full before (a list), not empty now: @parked only. */
-		if (WELL_LIKELY(head && n)) {
+		/* Not full before (free objects), not empty now: @parked only. */
+		if (WELL_LIKELY(had && n)) {
 			struct well_atomic *parked = &s->owner->parked;
 
 			/* Only the owner writes it; readers take snapshots. */

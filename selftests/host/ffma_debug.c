@@ -46,6 +46,17 @@ static void do_double_free(void)
 	ffma_free(p);
 }
 
+/* A class whose free objects wait on an index stack, not a list. */
+static void do_double_free_large(void)
+{
+	void *p = ffma_mem_alloc(4096), *q = ffma_mem_alloc(4096);
+
+	ffma_mem_free(p);
+	ffma_mem_free(q);
+	ffma_mem_alloc(4096);
+	ffma_mem_free(p);
+}
+
 static void do_double_free_after_reuse(void)
 {
 	void *p = ffma_mem_alloc(32), *q = ffma_mem_alloc(32);
@@ -220,6 +231,11 @@ TEST(double_free_after_reuse)
 {
 	expect_report(_metadata, do_double_free_after_reuse,
 		      "ffma_free: double free");
+}
+
+TEST(double_free_large)
+{
+	expect_report(_metadata, do_double_free_large, "ffma_free: double free");
 }
 
 TEST(double_free_from_other_thread)

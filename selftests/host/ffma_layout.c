@@ -200,6 +200,64 @@ TEST(emptied_slice_starts_over)
 }
 
 /*
+ * Objects of about 1.1 KiB and up keep their free list out of the objects
+ * (an index stack in the slice's header page): a free leaves the bytes of
+ * the object alone, and reuse is still last freed, first out.
+ */
+static void free_out_of_band(struct __test_metadata *_metadata, size_t size)
+{
+	struct ffma *a = ffma_create(size);
+	enum { N = 400 };	/* one slice, even at 4096 B */
+	static char *objs[N];
+	int i;
+
+	ASSERT_NE(NULL, a);
+	for (i = 0; i < N; i++) {
+		objs[i] = ffma_alloc(a);
+		ASSERT_NE(NULL, objs[i]);
+		memset(objs[i], 0xab, size);
+	}
+	ffma_free(objs[3]);
+	ffma_free(objs[N - 1]);
+	ffma_free(objs[7]);
+	for (i = 0; i < 16; i++) {
+		ASSERT_EQ((char)0xab, objs[3][i]);
+		ASSERT_EQ((char)0xab, objs[7][i]);
+		ASSERT_EQ((char)0xab, objs[N - 1][i]);
+	}
+	EXPECT_EQ(N - 3, ffma_objects_inuse(a));
+	EXPECT_EQ(objs[7], ffma_alloc(a));
+	EXPECT_EQ(objs[N - 1], ffma_alloc(a));
+	EXPECT_EQ(objs[3], ffma_alloc(a));
+	EXPECT_EQ(N, ffma_objects_inuse(a));
+	for (i = N - 1; i >= 0; i--)
+		ffma_free(objs[i]);
+	EXPECT_EQ(0, ffma_objects_inuse(a));
+	EXPECT_EQ(1, ffma_slices_inuse(a));
+	/* Emptied: from the first object of the current slice again. */
+	objs[0] = ffma_alloc(a);
+	EXPECT_EQ(slice_base(objs[0]) + ffma_data_offset(a),
+		  (uintptr_t)objs[0]);
+	ffma_free(objs[0]);
+	ffma_destroy(a);
+}
+
+TEST(free_out_of_band_2048)
+{
+	free_out_of_band(_metadata, 2048);
+}
+
+TEST(free_out_of_band_4096)
+{
+	free_out_of_band(_metadata, 4096);
+}
+
+TEST(free_out_of_band_3000)
+{
+	free_out_of_band(_metadata, 3000);
+}
+
+/*
  * <ffma.h> compiles the fast paths of ffma_alloc() and ffma_free() into
  * release builds of the caller, not into sanitized ones; calls through
  * the macros and to the library's functions ((ffma_alloc)(a)) mix freely,
