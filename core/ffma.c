@@ -288,7 +288,16 @@ static inline void *ffma_pop(struct ffma *ffma, struct ffma_slice *s)
 {
 	char *p = s->free;
 
-	if (p) {
+	if (p && s->stack) {
+		/* The last object freed, held out of the stack. */
+		s->free = NULL;
+#ifdef FFMA_DEBUG
+		if (ffma_bit(s, ffma_index(s, p, ffma->data_off))) {
+			ffma_report(FFMA_BAD_LIST, p);
+			return NULL;
+		}
+#endif
+	} else if (p) {
 		char *next = ffma_next(s->key, p);
 
 #ifdef FFMA_DEBUG
@@ -454,8 +463,7 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	s->nfree = 0;
 	s->cap = ffma->count;
 	s->inv = ffma->inv;
-	/* <ffma.h>'s inline paths know the linked list only. */
-	s->fast = FFMA_FAST && !s->stack;
+	s->fast = FFMA_FAST;
 	/*
 	 * @huge is kept from the slice's last use, or set by ffma_slice_get()
 	 * before a slice without pages was touched. A cached slice that kept

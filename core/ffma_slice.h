@@ -25,6 +25,18 @@
  * @bump: objects from here on have never been handed out.
  * @end: end of the last object; of the mapping for a large block.
  * @inuse: objects of this slice in use (owner writes, anyone reads).
+ * @stack: for large objects (a stack of 16-bit indices fits in the header
+ *         page, see ffma_layout()), the free objects' indices, the most
+ *         recently freed last, kept out of the objects so that a free does
+ *         not touch the object's cache line; NULL otherwise (@free's list).
+ *         With a stack, @free is the one object freed last (not linked,
+ *         not on the stack), so alloc/free pairs never touch the stack.
+ * @data: the first object.
+ * @nfree: indices on @stack.
+ * @cap: room on @stack: the objects per slice.
+ * @inv: 2^32 / @object_size rounded up: an object's index is its offset
+ *       from @data times @inv, shifted right by 32 (exact up to 2^32 /
+ *       @object_size objects, far more than a slice holds).
  * @is_cur: whether the slice is its owner's current slice.
  * @fast: whether the inline fast paths of <ffma.h> may use the slice: true
  *        in a release build of the user-space library for every slice an
@@ -34,16 +46,6 @@
  *        while the slice is cached, cleared by a purge.
  * @prev: previous slice on the owner's partial or full list.
  * @next: next slice on that list.
- * @stack: for large objects (a stack of 16-bit indices fits in the header
- *         page, see ffma_layout()), the free objects' indices, the most
- *         recently freed last, kept out of the objects so that a free does
- *         not touch the object's cache line; NULL otherwise (@free's list).
- * @data: the first object.
- * @nfree: indices on @stack.
- * @cap: room on @stack: the objects per slice.
- * @inv: 2^32 / @object_size rounded up: an object's index is its offset
- *       from @data times @inv, shifted right by 32 (exact up to 2^32 /
- *       @object_size objects, far more than a slice holds).
  * @used: debug builds (FFMA_DEBUG): one bit per object, set while in use;
  *        changed atomically, by remote freers too.
  *
@@ -61,16 +63,16 @@ struct ffma_slice {
 	char *bump;
 	char *end;
 	struct well_atomic inuse;
-	bool is_cur;
-	bool fast;
-	bool huge;
-	struct ffma_slice *prev;
-	struct ffma_slice *next;
 	uint16_t *stack;
 	char *data;
 	uint32_t nfree;
 	uint32_t cap;
 	uint32_t inv;
+	bool is_cur;
+	bool fast;
+	bool huge;
+	struct ffma_slice *prev;
+	struct ffma_slice *next;
 
 #ifdef FFMA_DEBUG
 	WELL_LINE_ALIGNED struct well_atomic used[];
@@ -165,6 +167,11 @@ FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, free);
 FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, bump);
 FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, end);
 FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, inuse);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, stack);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, data);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, nfree);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, cap);
+FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, inv);
 FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, is_cur);
 FFMA_FAST_AT(struct ffma_slice, struct ffma_slice_fast, fast);
 #endif
@@ -253,7 +260,10 @@ static inline void *ffma_alloc_fast(struct ffma *ffma,
 	if (WELL_UNLIKELY(!budget))
 		return slow(ffma);
 	p = s->free;
-	if (p) {
+	if (p && s->stack) {
+		/* The last object freed, held out of the stack. */
+		s->free = NULL;
+	} else if (p) {
 		char *next = ffma_next(s->key, p);
 
 #ifndef FFMA_NO_HARDEN
@@ -294,16 +304,20 @@ static inline void ffma_free_local(struct ffma_slice *s, void *ptr)
 	bool had;
 
 	if (s->stack) {
+		char *head = s->free;
 		uint32_t k = s->nfree;
 
-		/* Past @cap only by a double free: keep the stack whole. */
-		if (WELL_UNLIKELY(k >= s->cap)) {
-			ffma_report("ffma_free: double free", ptr);
-			return;
+		had = head || k;
+		if (head) {
+			/* Past @cap only by a double free: keep it whole. */
+			if (WELL_UNLIKELY(k + 1 >= s->cap)) {
+				ffma_report("ffma_free: double free", ptr);
+				return;
+			}
+			s->stack[k] = ffma_stack_index(s, head);
+			s->nfree = k + 1;
 		}
-		had = k;
-		s->stack[k] = ffma_stack_index(s, ptr);
-		s->nfree = k + 1;
+		s->free = ptr;
 	} else {
 		char *head = s->free;
 

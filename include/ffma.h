@@ -99,6 +99,15 @@ struct ffma_fast {
  * @inuse: objects in use, less the inline path's allocations since the
  *         library last counted them (see @budget): a free that would
  *         bring it to zero calls the library.
+ * @stack: NULL when free objects are linked through @free; else (large
+ *         objects) @free is the one object freed last (no link in it) and
+ *         the stack holds the indices of the others, the most recently
+ *         freed at @nfree - 1.
+ * @data: the first object; object i is at @data + i * the object size.
+ * @nfree: indices on @stack.
+ * @cap: objects in the slice: room on @stack, and the bound of an index.
+ * @inv: 2^32 / the object size, rounded up: an object's index is its
+ *       offset from @data times @inv, shifted right by 32.
  * @is_cur: whether the slice is its allocator's current slice.
  * @fast: whether the inline paths may use the slice at all: set only by
  *        a library whose ffma_alloc() and ffma_free() do exactly what
@@ -116,6 +125,11 @@ struct ffma_slice_fast {
 	char *bump;
 	char *end;
 	struct well_atomic inuse;
+	uint16_t *stack;
+	char *data;
+	uint32_t nfree;
+	uint32_t cap;
+	uint32_t inv;
 	bool is_cur;
 	bool fast;
 };
@@ -163,21 +177,26 @@ void ffma_cache_trim(void);
 extern __thread uintptr_t well_token
 	__attribute__((__tls_model__("initial-exec")));
 
-/* A free-list link: a word that may sit in an object of any type. */
+/*
+ * A free-list link: a word that may sit in an object of any type. The two
+ * functions below are always inlined: that is their point, and gcc would
+ * otherwise keep ffma_inline_free() out of line in loops.
+ */
 typedef uintptr_t __attribute__((__may_alias__)) ffma_link_word;
 
 /**
  * ffma_inline_alloc() - ffma_alloc(), its common case compiled inline.
  * @ffma: an allocator the calling thread owns.
  *
- * Pops the current slice's free list or bumps its pointer, counting the
- * allocation in @budget; anything else (no current slice, budget spent,
- * slice exhausted, a link that leaves its slice) is the library's
- * ffma_alloc().
+ * Pops the current slice's free list (or index stack) or bumps its
+ * pointer, counting the allocation in @budget; anything else (no current
+ * slice, budget spent, slice exhausted, a link that leaves its slice, an
+ * index past its objects) is the library's ffma_alloc().
  *
  * Return: as ffma_alloc().
  */
-static inline void *ffma_inline_alloc(struct ffma *ffma)
+static inline __attribute__((__always_inline__))
+void *ffma_inline_alloc(struct ffma *ffma)
 {
 	struct ffma_fast *f = (struct ffma_fast *)(void *)ffma;
 	struct ffma_slice_fast *s =
@@ -188,7 +207,9 @@ static inline void *ffma_inline_alloc(struct ffma *ffma)
 	if (__builtin_expect(!s->fast || budget <= 1, 0))
 		return (ffma_alloc)(ffma);
 	p = s->free;
-	if (p) {
+	if (p && s->stack) {
+		s->free = NULL;
+	} else if (p) {
 		uintptr_t next = *(ffma_link_word *)p ^ s->key ^ (uintptr_t)p;
 
 		/* A link out of its slice: the library reports it. */
@@ -196,6 +217,14 @@ static inline void *ffma_inline_alloc(struct ffma *ffma)
 				     FFMA_SLICE_SHIFT && next, 0))
 			return (ffma_alloc)(ffma);
 		s->free = (char *)next;
+	} else if (s->nfree) {
+		uint32_t n = s->nfree - 1;
+		uint16_t idx = s->stack[n];
+
+		if (__builtin_expect(idx >= s->cap, 0))
+			return (ffma_alloc)(ffma);
+		s->nfree = n;
+		p = s->data + (size_t)idx * f->size;
 	} else if (__builtin_expect(s->bump != s->end, 1)) {
 		p = s->bump;
 		s->bump = p + f->size;
@@ -211,13 +240,14 @@ static inline void *ffma_inline_alloc(struct ffma *ffma)
  * ffma_inline_free() - ffma_free(), its common case compiled inline.
  * @ptr: as for ffma_free().
  *
- * The owner's free pushes @ptr on its slice's free list (and counts it
- * in @parked when that is not the current slice); anything else (NULL,
- * another thread's object, a large block, a full slice getting its first
- * free object, a slice's count reaching zero) is the library's
- * ffma_free().
+ * The owner's free pushes @ptr (or its index) on its slice's free list,
+ * and counts it in @parked when that is not the current slice; anything
+ * else (NULL, another thread's object, a large block, a full slice
+ * getting its first free object, a slice's count reaching zero, a full
+ * index stack) is the library's ffma_free().
  */
-static inline void ffma_inline_free(void *ptr)
+static inline __attribute__((__always_inline__))
+void ffma_inline_free(void *ptr)
 {
 	struct ffma_slice_fast *s = (struct ffma_slice_fast *)
 		((uintptr_t)ptr & ~(FFMA_SLICE_SIZE - 1));
@@ -232,13 +262,35 @@ static inline void ffma_inline_free(void *ptr)
 	}
 	n = well_load_relaxed(&s->inuse) - 1;
 	head = s->free;
-	/* Empty now, or a full slice that gets a free object: lists change. */
-	if (__builtin_expect(!n || (!head && !s->is_cur), 0)) {
-		(ffma_free)(ptr);
-		return;
+	if (s->stack) {
+		uint32_t k = s->nfree;
+
+		/*
+		 * Empty now, a full slice that gets a free object (lists
+		 * change), or no room (a double free): the library.
+		 */
+		if (__builtin_expect(!n || (head ? k + 1 >= s->cap :
+					    !k && !s->is_cur), 0)) {
+			(ffma_free)(ptr);
+			return;
+		}
+		/* @free holds the last object freed, the stack the rest. */
+		if (head) {
+			s->stack[k] = (uint16_t)(((uint64_t)(head - s->data) *
+						  s->inv) >> 32);
+			s->nfree = k + 1;
+		}
+		s->free = (char *)ptr;
+	} else {
+		/* Empty now, or a full slice getting a free object. */
+		if (__builtin_expect(!n || (!head && !s->is_cur), 0)) {
+			(ffma_free)(ptr);
+			return;
+		}
+		*(ffma_link_word *)ptr = (uintptr_t)head ^ s->key ^
+					 (uintptr_t)ptr;
+		s->free = (char *)ptr;
 	}
-	*(ffma_link_word *)ptr = (uintptr_t)head ^ s->key ^ (uintptr_t)ptr;
-	s->free = (char *)ptr;
 	well_store_relaxed(&s->inuse, n);
 	if (!s->is_cur) {
 		struct ffma_fast *f = (struct ffma_fast *)s->owner;
