@@ -160,6 +160,7 @@ struct ffma *ffma_create(size_t object_size)
 	well_store_relaxed(&ffma->cur, (uintptr_t)&ffma_no_slice);
 	well_store_relaxed(&ffma->budget, FFMA_BUDGET);
 	well_store_relaxed(&ffma->base, FFMA_BUDGET);
+	ffma->looked = 0;
 	ffma->partial = NULL;
 	ffma->full = NULL;
 	well_store_relaxed(&ffma->parked, 0);
@@ -408,19 +409,104 @@ static bool ffma_check_remote(struct ffma *ffma, const char *p)
 }
 #endif
 
+/*
+ * Milliseconds a mostly empty slice keeps the pages of its free objects
+ * after its free objects last changed.
+ */
+#define FFMA_SPARSE_MS	50
+
+/*
+ * Give back the whole pages inside the free objects of @s: those on its
+ * index stack and the one held in @free. Runs of adjacent free objects
+ * go in one call.
+ */
+static void ffma_slice_discard(struct ffma *ffma, struct ffma_slice *s)
+{
+	size_t map[(FFMA_SLICE_SIZE / FFMA_PAGE_SIZE + FFMA_USED_BITS - 1) /
+		   FFMA_USED_BITS] = { 0 };
+	uint32_t i, j, idx;
+
+	for (i = 0; i < s->nfree; i++) {
+		idx = s->stack[i];
+		if (idx < s->cap)
+			map[idx / FFMA_USED_BITS] |= (size_t)1 <<
+						     (idx % FFMA_USED_BITS);
+	}
+	if (s->free) {
+		idx = ffma_stack_index(s, s->free);
+		map[idx / FFMA_USED_BITS] |= (size_t)1 << (idx % FFMA_USED_BITS);
+	}
+	for (i = 0; i < s->cap; i = j + 1) {
+		uintptr_t lo, hi;
+
+		for (j = i; j < s->cap &&
+		     map[j / FFMA_USED_BITS] >> (j % FFMA_USED_BITS) & 1; j++)
+			;
+		if (j == i)
+			continue;
+		lo = ((uintptr_t)s->data + (size_t)i * ffma->size +
+		      FFMA_PAGE_SIZE - 1) & ~(FFMA_PAGE_SIZE - 1);
+		hi = ((uintptr_t)s->data + (size_t)j * ffma->size) &
+		     ~(FFMA_PAGE_SIZE - 1);
+		if (lo < hi)
+			ffma_pages_discard((void *)lo, hi - lo);
+	}
+}
+
+/*
+ * Free pages inside live slices go back after idling: at most every
+ * FFMA_SPARSE_MS, the owner looks at its partial slices of objects of a
+ * page or more (index stacks, so no link lives in a free object); one at
+ * most a quarter in use whose free objects did not change since the last
+ * look gives back the pages inside them. Small objects' free lists are
+ * links inside the objects: their pages are not given back.
+ */
+static void ffma_discard_idle(struct ffma *ffma)
+{
+	struct ffma_slice *s;
+	uint64_t now;
+
+	if (ffma->size < FFMA_PAGE_SIZE || !ffma->stack_off)
+		return;
+	now = ffma_now_ms();
+	if (now - ffma->looked < FFMA_SPARSE_MS)
+		return;
+	ffma->looked = now;
+	for (s = ffma->partial; s; s = s->next) {
+		uint32_t seen = s->nfree + 1;
+
+		if (well_load_relaxed(&s->inuse) * 4 > s->cap) {
+			s->seen = 0;
+			continue;
+		}
+		if (s->seen != seen) {
+			s->seen = seen;
+			s->discarded = false;
+			continue;
+		}
+		if (!s->discarded) {
+			ffma_slice_discard(ffma, s);
+			s->discarded = true;
+		}
+	}
+}
+
 /**
  * ffma_collect() - take back the objects other threads freed.
  * @ffma: an allocator the caller owns.
  *
  * ffma_alloc() does this by itself every FFMA_BUDGET (256) allocations
  * and when its current slice runs out; call it to bring the metrics up to
- * date or to release emptied slices sooner.
+ * date or to release emptied slices sooner. It also gives back the pages
+ * of free objects of a page or more in slices that have stayed mostly
+ * empty since its last look (at most every 50 ms).
  */
 void ffma_collect(struct ffma *ffma)
 {
 	size_t head = well_load_relaxed(&ffma->remote);
 	char *p;
 
+	ffma_discard_idle(ffma);
 	if (!head)
 		return;
 	/* A5: pairs with R5 in ffma_free_remote(); only we empty the stack. */
@@ -463,6 +549,8 @@ static void ffma_slice_init(struct ffma *ffma, struct ffma_slice *s)
 	s->nfree = 0;
 	s->cap = ffma->count;
 	s->inv = ffma->inv;
+	s->seen = 0;
+	s->discarded = false;
 	s->fast = FFMA_FAST;
 	/*
 	 * @huge is kept from the slice's last use, or set by ffma_slice_get()

@@ -44,8 +44,12 @@
  *        kernel, large blocks).
  * @huge: whether huge pages were asked for (ffma_pages_hugepage()); kept
  *        while the slice is cached, cleared by a purge.
+ * @discarded: whether the pages of the free objects went back to the
+ *             system since @seen last changed (ffma_discard_idle()).
  * @prev: previous slice on the owner's partial or full list.
  * @next: next slice on that list.
+ * @seen: @nfree + 1 at the owner's last look for idle free pages, 0 when
+ *        the slice was not mostly empty then.
  * @used: debug builds (FFMA_DEBUG): one bit per object, set while in use;
  *        changed atomically, by remote freers too.
  *
@@ -71,8 +75,10 @@ struct ffma_slice {
 	bool is_cur;
 	bool fast;
 	bool huge;
+	bool discarded;
 	struct ffma_slice *prev;
 	struct ffma_slice *next;
+	uint32_t seen;
 
 #ifdef FFMA_DEBUG
 	WELL_LINE_ALIGNED struct well_atomic used[];
@@ -120,6 +126,7 @@ extern struct ffma_slice ffma_no_slice;
  * @stack_off: offset of each slice's index stack (struct ffma_slice's
  *             @stack), 0 when the class links its free objects instead.
  * @inv: the slices' @inv.
+ * @looked: ffma_now_ms() of the last look for idle free pages.
  * @self: owner token (well_self() of the owner), 0 while disowned; the
  *        slices carry a copy for freers.
  * @remote: stack of objects freed by other threads, linked through their
@@ -142,6 +149,7 @@ struct ffma {
 	uint32_t count;
 	uint32_t stack_off;
 	uint32_t inv;
+	uint64_t looked;
 	struct well_atomic self;
 
 	WELL_LINE_ALIGNED struct well_atomic remote;

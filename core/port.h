@@ -77,6 +77,13 @@ static inline void ffma_pages_purge(void *addr, size_t size)
 	(void)size;
 }
 
+/* Free objects' pages inside a slice in use: kept (see above). */
+static inline void ffma_pages_discard(void *addr, size_t size)
+{
+	(void)addr;
+	(void)size;
+}
+
 static inline void ffma_pages_hugepage(void *addr, size_t size)
 {
 	(void)addr;
@@ -153,6 +160,8 @@ uint64_t ffma_now_ms(void);
 
 /* Give a cached slice's pages back, keeping the mapping (user/port.c). */
 void ffma_pages_purge(void *addr, size_t size);
+/* Give back the pages of free objects inside a slice in use. */
+void ffma_pages_discard(void *addr, size_t size);
 
 /* Ask for huge pages for a slice now well used (user/port.c). */
 void ffma_pages_hugepage(void *addr, size_t size);

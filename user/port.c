@@ -240,6 +240,19 @@ void ffma_pages_purge(void *addr, size_t size)
 }
 
 /**
+ * ffma_pages_discard() - give back pages inside a slice still in use.
+ * @addr: page-aligned start of free objects' memory.
+ * @size: a multiple of the page size.
+ *
+ * The mapping and its huge-page advice stay; the next touch of a page
+ * faults in a zeroed one.
+ */
+void ffma_pages_discard(void *addr, size_t size)
+{
+	madvise(addr, size, MADV_DONTNEED);
+}
+
+/**
  * ffma_pages_hugepage() - ask for transparent huge pages for a slice.
  * @addr: the slice, now well used.
  * @size: its size.

@@ -175,4 +175,66 @@ TEST(burst_above_cache_floor_reuses_slices)
 	EXPECT_EQ(mapped_after_first, mapped + huge);
 }
 
+/*
+ * Free pages inside live slices go back after idling: 16 slices of 4 KiB
+ * objects, all freed but one object per slice, so no slice can go back to
+ * the cache. After the owner's next calls (ffma_collect(), as its
+ * allocations make every 256) more than 50 ms later, the pages of the
+ * free objects of the 15 mostly empty slices other than the current one
+ * are given back; their objects are handed out again afterwards. Bounded
+ * at 2 s.
+ */
+TEST(free_pages_in_live_slices_given_back)
+{
+	struct ffma *a = ffma_create(4096);
+	const struct timespec step = { 0, 20 * 1000 * 1000 };
+	size_t per, n, i, before, held;
+	char **p;
+	double start;
+
+	ASSERT_NE(NULL, a);
+	per = ffma_objects_per_slice(a);
+	n = 16 * per;
+	p = calloc(n, sizeof(*p));
+	ASSERT_NE(NULL, p);
+	before = rss();
+	for (i = 0; i < n; i++) {
+		p[i] = ffma_alloc(a);
+		ASSERT_NE(NULL, p[i]);
+		memset(p[i], 0x5a, 4096);
+	}
+	for (i = 0; i < n; i++)
+		if (i % per)
+			ffma_free(p[i]);
+	EXPECT_EQ(16, ffma_slices_inuse(a));
+	EXPECT_EQ(16, ffma_objects_inuse(a));
+	held = rss() - before;
+	EXPECT_LE(30 * MIB, held);
+	start = now_s();
+	while (rss() - before > 8 * MIB + SHADOW && now_s() - start < 2) {
+		nanosleep(&step, NULL);
+		ffma_collect(a);
+	}
+	EXPECT_GT(8 * MIB + SHADOW, rss() - before) {
+		TH_LOG("%zu MiB resident of %zu MiB held", (rss() - before) / MIB,
+		       held / MIB);
+	}
+	/* The live objects are intact; the freed ones are usable again. */
+	for (i = 0; i < n; i += per)
+		ASSERT_EQ(0x5a, p[i][4095]);
+	for (i = 0; i < n; i++) {
+		if (!(i % per))
+			continue;
+		p[i] = ffma_alloc(a);
+		ASSERT_NE(NULL, p[i]);
+		memset(p[i], 1, 4096);
+	}
+	EXPECT_EQ(n, ffma_objects_inuse(a));
+	for (i = 0; i < n; i++)
+		ffma_free(p[i]);
+	EXPECT_EQ(0, ffma_objects_inuse(a));
+	ffma_destroy(a);
+	free(p);
+}
+
 TEST_HARNESS_MAIN
