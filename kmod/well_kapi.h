@@ -15,6 +15,10 @@
  *                                             NMI: no lock, bounded loops
  *   well_ring_blk_size(), well_ring_blk_count(),
  *   well_ring_block(), well_ring_is_broken()  any context
+ *
+ * A well_ring_release() that returns true is a full memory barrier after
+ * the release; the consumer's wakeup, when one is due, is left to an
+ * irq_work wherever interrupts are off.
  */
 #ifndef WELL_KAPI_H
 #define WELL_KAPI_H

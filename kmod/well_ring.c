@@ -59,9 +59,16 @@
  *       consumer releases into tx.tail, fences, then reads need_wakeup.
  *       One of them sees the other, so a producer never sleeps on room
  *       the consumer made without a WELL_IOC_WAKE on its way.
- *   K6  poll: the publish cmpxchg comes before wq_has_sleeper()'s
- *       smp_mb(); well_ring_poll() adds itself to poll_wq before loading
- *       @published. A block published after poll() looked is woken for.
+ *   K6  poll (Dekker): a publisher's cmpxchg of @published (a kernel
+ *       cmpxchg() that succeeds is fully ordered: a full barrier), then
+ *       it looks at poll_wq and the consumer's shared->rx.head;
+ *       well_ring_poll() adds itself to poll_wq, smp_mb(), then loads
+ *       @published. The consumer moved rx.head before it polled. Only
+ *       the publisher that moved @published from the value a sleeping
+ *       poll() saw (and so finds rx.head at that value: the consumer had
+ *       taken everything) wakes it; later publishers see rx.head behind
+ *       and skip the wakeup, as the first one already made it. A block
+ *       published after poll() looked is always woken for.
  *   K7  ready: CREATE stores ring->ready with release after filling the
  *       ring; mmap, read, poll, ioctls and well_ring_get() load it with
  *       acquire (well_ring_ready()) before using it.
@@ -107,7 +114,9 @@
  * @umem: with WELL_CREATE_USER, the caller's pages @kw.mem maps
  *        (kmod/well_umem.c); zeroed for the module's own memory.
  * @published: the newest rx.tail handed to the consumer; only grows
- *             (cmpxchg, K4), never beyond kw.rx.tail.
+ *             (cmpxchg, K4), never beyond kw.rx.tail. On a cache line of
+ *             its own: every release writes it, and the fields around it
+ *             are read by every producer.
  * @read_mode: consumed by read() (WELL_CREATE_READ): the consumer side
  *             is kernel-private too and nothing is mapped.
  * @read_lock: serialises read(), the only consumer of a read_mode ring.
@@ -139,8 +148,8 @@ struct well_ring {
 	void *meta;
 	size_t data_size;
 	struct well_umem umem;
-	struct well_atomic published;
-	bool read_mode;
+	struct well_atomic published ____cacheline_aligned_in_smp;
+	bool read_mode ____cacheline_aligned_in_smp;
 	struct mutex read_lock;
 	bool ready;
 	bool broken;
@@ -612,13 +621,10 @@ void well_ring_unclaim_single(struct well_ring *ring)
  * lock and the scheduler's run queue locks, so from NMI, and wherever
  * interrupts are off (a hard interrupt, or a probe in the scheduler that
  * runs with a run queue lock held, such as sched_switch), the wakeup is
- * left to an irq_work.
+ * left to an irq_work. Callers have checked that a wakeup is due.
  */
 static void well_ring_kick(struct well_ring *ring, bool broke)
 {
-	/* K6: wq_has_sleeper()'s smp_mb() pairs with poll()'s queueing. */
-	if (!broke && !wq_has_sleeper(&ring->poll_wq))
-		return;
 	if (in_nmi() || irqs_disabled()) {
 		irq_work_queue(&ring->wake_work);
 		return;
@@ -687,16 +693,42 @@ static void well_ring_pull(struct well_ring *ring)
 }
 
 /*
+ * After moving @published forward from @from: wake a poll() or read()
+ * that may sleep on it (K6). A mapped ring's consumer can only sleep with
+ * nothing left to take, rx.head == @from; behind it, it is awake (or
+ * was woken by the publisher that moved @published from where it
+ * stopped). rx.head is the user's: a wrong value costs the user its own
+ * wakeups, nothing else.
+ */
+static void well_ring_wake_rx(struct well_ring *ring, size_t from)
+{
+	/*
+	 * K6: the caller's cmpxchg of @published succeeded, which orders it
+	 * fully before these loads; pairs with the smp_mb() after
+	 * poll_wait() in well_ring_poll().
+	 */
+	if (!waitqueue_active(&ring->poll_wq))
+		return;
+	/* K6: ordered by that cmpxchg; the value is only compared. */
+	if (!ring->read_mode &&
+	    well_load_relaxed(&ring->shared->rx.head) != from)
+		return;
+	well_ring_kick(ring, false);
+}
+
+/*
  * Hand kw.rx.tail to the consumer: move @published forward to it, then
  * the shared rx.tail forward to the newest @published. Both only ever
  * move forward: a cmpxchg from a value to a later one. The user may write
  * the shared rx.tail at any time; its value is only compared with, never
  * used as a count or an address, and the loop ends after WELL_CAS_TRIES.
+ * The one whose cmpxchg moved @published wakes the consumer if due.
  */
 static void well_ring_publish(struct well_ring *ring)
 {
-	size_t tail, pub, cur;
+	size_t tail, pub, cur, from = 0;
 	unsigned int tries;
+	bool moved = false;
 
 	/* K3: pairs with R1/R4 of the producers' releases into kw.rx. */
 	tail = well_load_acquire(&ring->kw.rx.tail);
@@ -708,8 +740,11 @@ static void well_ring_publish(struct well_ring *ring)
 		 * K4: pairs with the load-acquire of @published in other
 		 * publishers, in pull and in poll; a failure reloads @pub.
 		 */
-		if (well_cas_acq_rel(&ring->published, &pub, tail))
+		if (well_cas_acq_rel(&ring->published, &pub, tail)) {
+			moved = true;
+			from = pub;
 			break;
+		}
 	}
 	/*
 	 * Only a guess for the first cmpxchg, which orders (K4): the value is
@@ -728,7 +763,8 @@ static void well_ring_publish(struct well_ring *ring)
 		if (well_cas_acq_rel(&ring->shared->rx.tail, &cur, pub))
 			break;
 	}
-	well_ring_kick(ring, false);
+	if (moved)
+		well_ring_wake_rx(ring, from);
 }
 
 /**
@@ -866,8 +902,12 @@ EXPORT_SYMBOL_GPL(well_ring_block);
  *
  * Publishes without a lock (well_ring_publish(): bounded cmpxchg loops),
  * so a nested context never waits for the one it interrupted. Wakes the
- * consumer's poll(); with interrupts off or in NMI context (where the
- * caller may hold a run queue lock) through an irq_work.
+ * consumer's poll() when it had taken everything before; with interrupts
+ * off or in NMI context (where the caller may hold a run queue lock)
+ * through an irq_work. A release that succeeds is a full memory barrier
+ * after the blocks are handed over (a successful kernel cmpxchg() is
+ * fully ordered), so a caller needs no smp_mb() of its own between a
+ * release and its next load (well_probe.ko's hand-on of releases).
  *
  * Context: any: process, softirq, hardirq, NMI (also an NMI that
  * interrupted another producer of the same ring on the same CPU).
@@ -1030,8 +1070,12 @@ __poll_t well_ring_poll(struct well_ring *ring, struct file *file,
 {
 	__poll_t mask = 0;
 
-	/* K6: queue before looking; pairs with publish's wq_has_sleeper(). */
 	poll_wait(file, &ring->poll_wq, wait);
+	/*
+	 * K6: queued (and rx.head moved by the consumer) before @published
+	 * is loaded; pairs with the smp_mb() in well_ring_wake_rx().
+	 */
+	smp_mb();
 	if (well_ring_readable(ring))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (well_ring_writable(ring)) {
