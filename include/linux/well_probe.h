@@ -7,8 +7,11 @@
  * and hands it over by its fd in WELL_PROBE_IOC_ATTACH: the first attach
  * makes a session for that ring, each attach adds one event to it. Each
  * time an event fires, one struct well_probe_rec is written into the ring,
- * spanning rec_blocks consecutive blocks (sizeof(struct well_probe_rec)
- * bytes, the first blk_size of them in the first block, and so on). When
+ * spanning rec_blocks consecutive blocks (rec_size bytes, the first
+ * blk_size of them in the first block, and so on). A session may ask for
+ * shorter records (struct well_probe_attach.rec_len): the record cut to
+ * its first rec_len bytes, e.g. 8 (time_ns alone) or 64 (the common part
+ * and the first 32 bytes of the event's fields). When
  * the ring is full the record is dropped and counted for its event; the
  * producer never waits. Documentation/well/probe.rst has the details.
  *
@@ -42,7 +45,7 @@
 /* struct well_probe_rec.ctx: the context the event fired in */
 #define WELL_PROBE_CTX_HARDIRQ	(1U << 0)
 #define WELL_PROBE_CTX_SOFTIRQ	(1U << 1)
-#define WELL_PROBE_CTX_IRQS_OFF	(1U << 2)	/* release deferred (irq_work) */
+#define WELL_PROBE_CTX_IRQS_OFF	(1U << 2)	/* interrupts were off */
 
 /**
  * struct well_probe_sys_enter - the fields of a raw_syscalls:sys_enter record.
@@ -132,6 +135,9 @@ struct well_probe_rec {
 
 #define WELL_PROBE_REC_SIZE	96
 
+/* struct well_probe_attach.rec_len: a multiple of 8 in [MIN, REC_SIZE]. */
+#define WELL_PROBE_REC_LEN_MIN	8
+
 /**
  * struct well_probe_attach - WELL_PROBE_IOC_ATTACH: add an event to a ring.
  * @size: sizeof(struct well_probe_attach) as the caller knows it.
@@ -141,11 +147,19 @@ struct well_probe_rec {
  *       sched_switch, a switch from or to a task of it.
  * @nr: sys_enter only: record only this syscall number (-1: any).
  * @id: output: the event's id, its records' @event.
- * @rec_size: output: bytes of a record, WELL_PROBE_REC_SIZE.
+ * @rec_size: output: bytes of a record in this ring: WELL_PROBE_REC_SIZE,
+ *            or the session's @rec_len.
  * @rec_blocks: output: blocks each record spans in this ring.
  * @reserved: zero.
  * @name: the tracepoint ("sys_enter", "raw_syscalls:sys_enter",
  *        "sched_switch", "sched:sched_switch") or the function, with NUL.
+ * @rec_len: (since WELL_PROBE_ATTACH_SIZE_VER1) bytes of each record: 0
+ *           for the whole struct well_probe_rec, else a multiple of 8 in
+ *           [WELL_PROBE_REC_LEN_MIN, WELL_PROBE_REC_SIZE]: the record cut
+ *           to that length. Set by the session's first attach; a later
+ *           attach must pass 0 or the same length (else EINVAL). On
+ *           return: the session's length.
+ * @reserved2: zero.
  */
 struct well_probe_attach {
 	__u32 size;
@@ -158,9 +172,12 @@ struct well_probe_attach {
 	__u32 rec_blocks;
 	__u32 reserved;
 	char name[WELL_PROBE_NAME_MAX];
+	__u32 rec_len;
+	__u32 reserved2;
 };
 
-#define WELL_PROBE_ATTACH_SIZE_VER0	104
+#define WELL_PROBE_ATTACH_SIZE_VER0	104	/* up to @name */
+#define WELL_PROBE_ATTACH_SIZE_VER1	112	/* @rec_len */
 
 /**
  * struct well_probe_stats - WELL_PROBE_IOC_STATS: one event's counters.
@@ -202,7 +219,7 @@ struct well_probe_ring {
  * @size: sizeof(struct well_probe_info) as the caller knows it.
  * @sessions: output: rings with a session.
  * @events: output: events attached, over all sessions.
- * @rec_size: output: WELL_PROBE_REC_SIZE.
+ * @rec_size: output: WELL_PROBE_REC_SIZE, the longest record.
  */
 struct well_probe_info {
 	__u32 size;

@@ -7,11 +7,12 @@
  * (include/linux/well_probe.h); each event the user attached (the
  * tracepoints sys_enter and sched_switch, found with
  * for_each_kernel_tracepoint(), or a kprobe on a named function) writes
- * one struct well_probe_rec into it. Documentation/well/probe.rst
+ * one struct well_probe_rec into it, or its first rec_len bytes when the
+ * session asked for shorter records. Documentation/well/probe.rst
  * describes the interface, the record and the contexts.
  *
- * The producer path never waits: a record that finds the ring full (or no
- * room for a deferred release) is dropped and counted for its event.
+ * The producer path never waits: a record that finds the ring full is
+ * dropped and counted for its event.
  *
  * Releases land in reservation order (well_ring_release() fails while an
  * earlier reservation is held), and an event may interrupt another on the
@@ -20,33 +21,32 @@
  * releases the reservation before it releases the marked ones that follow
  * (wp_release(), wp_drain()):
  *   P1  a marker stores the mark, smp_mb(), then tries the release itself;
- *       a releaser succeeds, smp_mb(), then loads the next mark. One of
- *       the two sees the other's store (Dekker), so no mark is left
- *       behind. Two that both try are harmless: the release of a position
+ *       a releaser succeeds (a release that succeeds is a full barrier:
+ *       well_ring_release()), then loads the next mark. One of the two
+ *       sees the other's store (Dekker), so no mark is left behind. Two that both try are harmless: the release of a position
  *       succeeds once, as the tail never comes back to it.
  *   P2  a mark is stored with release after the record's block writes
  *       (which the release of the blocks publishes anyway) and loaded
  *       with acquire; it is cleared with a cmpxchg from its own value,
  *       never over the mark of a later lap of the ring.
- * A release can wake the consumer, and a wakeup takes the scheduler's
- * locks, so an event with interrupts disabled (sched_switch runs with the
- * runqueue lock held, hard interrupts) never releases: it marks and queues
- * a per-CPU irq_work that makes the attempt of P1 once interrupts are on.
- * In NMI context nothing is written: the event counts as a drop.
+ * Every event releases its own record, also with interrupts off
+ * (sched_switch runs with the runqueue lock held, hard interrupts):
+ * well_ring_release() takes no lock and leaves the consumer's wakeup to
+ * an irq_work of well.ko wherever interrupts are off. In NMI context
+ * nothing is written: the event counts as a drop.
  *
  * Sessions are kept by ring: a list under wp_lock, ended by
  * WELL_PROBE_IOC_CLOSE, by the reaper (the ring's file has no user but the
  * session: file_count() == 1, checked every 50 ms) or by module unload.
  * Ending one unregisters its probes, waits for running ones
- * (tracepoint_synchronize_unregister(), unregister_kprobe()), flushes the
- * irq_works, then puts the ring and the file.
+ * (tracepoint_synchronize_unregister(), unregister_kprobe()), then puts
+ * the ring and the file.
  */
 #include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hardirq.h>
-#include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
@@ -65,12 +65,12 @@
 #include <asm/syscall.h>
 #include "../well_kapi.h"
 
-/* Deferred releases a CPU can hold before its irq_work runs. */
-#define WP_PEND		32
 #define WP_REAP_MS	50
 
 static_assert(sizeof(struct well_probe_rec) == WELL_PROBE_REC_SIZE);
-static_assert(sizeof(struct well_probe_attach) == WELL_PROBE_ATTACH_SIZE_VER0);
+static_assert(sizeof(struct well_probe_attach) == WELL_PROBE_ATTACH_SIZE_VER1);
+static_assert(offsetof(struct well_probe_attach, rec_len) ==
+	      WELL_PROBE_ATTACH_SIZE_VER0);
 static_assert(sizeof(struct well_probe_stats) == WELL_PROBE_STATS_SIZE_VER0);
 static_assert(sizeof(struct well_probe_ring) == WELL_PROBE_RING_SIZE_VER0);
 static_assert(sizeof(struct well_probe_info) == WELL_PROBE_INFO_SIZE_VER0);
@@ -107,18 +107,10 @@ struct wp_event {
  * struct wp_cpu - a session's per-CPU part.
  * @hits: events that fired on this CPU, per event id.
  * @drops: records of them dropped.
- * @pend: positions whose release an irqs-off event left to @work.
- * @npend: entries of @pend in use; only touched with interrupts off.
- * @work: makes those releases once interrupts are on.
- * @s: the session, for @work.
  */
 struct wp_cpu {
 	u64 hits[WELL_PROBE_EVENTS_MAX];
 	u64 drops[WELL_PROBE_EVENTS_MAX];
-	size_t pend[WP_PEND];
-	unsigned int npend;
-	struct irq_work work;
-	struct wp_session *s;
 };
 
 /**
@@ -126,6 +118,8 @@ struct wp_cpu {
  * @node: in wp_sessions, under wp_lock.
  * @file: the ring's /dev/well file, a reference from fget().
  * @ring: from well_ring_get().
+ * @rec_len: bytes of each record: the first @rec_len of its
+ *           struct well_probe_rec.
  * @nblk: blocks per record.
  * @blk_size: bytes per block.
  * @mask: block count - 1, for @mark.
@@ -139,6 +133,7 @@ struct wp_session {
 	struct list_head node;
 	struct file *file;
 	struct well_ring *ring;
+	size_t rec_len;
 	size_t nblk;
 	size_t blk_size;
 	size_t mask;
@@ -161,9 +156,12 @@ static void wp_drain(struct wp_session *s, size_t p)
 	for (;;) {
 		unsigned long *m = &s->mark[p & s->mask];
 
-		/* P1: pairs with the smp_mb() between mark and try. */
-		smp_mb();
-		/* P2: pairs with the store-release of the mark. */
+		/*
+		 * P1: the release before this load succeeded, a full barrier
+		 * (well_ring_release()); pairs with the smp_mb() between mark
+		 * and try in wp_try_marked(). P2: pairs with the store-release
+		 * of the mark.
+		 */
 		if (smp_load_acquire(m) != p + 1)
 			return;
 		if (!well_ring_release(s->ring, p, s->nblk))
@@ -184,7 +182,7 @@ static void wp_mark(struct wp_session *s, size_t pos)
 /* Try to release the marked record at @pos; on success, drain after it. */
 static void wp_try_marked(struct wp_session *s, size_t pos)
 {
-	/* P1: pairs with the smp_mb() in wp_drain() after a release. */
+	/* P1: pairs with the full barrier of a release before wp_drain(). */
 	smp_mb();
 	if (!well_ring_release(s->ring, pos, s->nblk))
 		return;
@@ -203,25 +201,17 @@ static void wp_release(struct wp_session *s, size_t pos)
 	wp_try_marked(s, pos);
 }
 
-/* The releases irqs-off events on this CPU left behind. */
-static void wp_cpu_work(struct irq_work *work)
-{
-	struct wp_cpu *c = container_of(work, struct wp_cpu, work);
-	unsigned int i, n;
-
-	/* Runs with interrupts off, as every writer of @pend does. */
-	n = c->npend;
-	c->npend = 0;
-	for (i = 0; i < n; i++)
-		wp_try_marked(c->s, c->pend[i]);
-}
-
-/* Copy @rec into the @s->nblk blocks at @pos. */
+/* Copy the first @s->rec_len bytes of @rec into the @s->nblk blocks at @pos. */
 static void wp_copy(struct wp_session *s, size_t pos,
 		    const struct well_probe_rec *rec)
 {
 	const char *src = (const char *)rec;
-	size_t i, left = sizeof(*rec), n;
+	size_t i, left = s->rec_len, n;
+
+	if (s->nblk == 1) {
+		memcpy(well_ring_block(s->ring, pos, 0), src, left);
+		return;
+	}
 
 	for (i = 0; i < s->nblk; i++, src += n, left -= n) {
 		n = min(left, s->blk_size);
@@ -233,10 +223,8 @@ static void wp_copy(struct wp_session *s, size_t pos,
  * Fill the common part of @rec for event @ev and decide: returns false
  * when the event is to be dropped before reserving. Counts the hit.
  */
-static bool wp_begin(struct wp_event *ev, struct well_probe_rec *rec,
-		     struct wp_cpu **cp)
+static bool wp_begin(struct wp_event *ev, struct well_probe_rec *rec)
 {
-	struct wp_cpu *c = this_cpu_ptr(ev->s->cpu);
 	u8 ctx = 0;
 
 	/* Preemption is off in every probe: this CPU's part stays ours. */
@@ -249,14 +237,8 @@ static bool wp_begin(struct wp_event *ev, struct well_probe_rec *rec,
 		ctx |= WELL_PROBE_CTX_HARDIRQ;
 	if (in_serving_softirq())
 		ctx |= WELL_PROBE_CTX_SOFTIRQ;
-	if (irqs_disabled()) {
+	if (irqs_disabled())
 		ctx |= WELL_PROBE_CTX_IRQS_OFF;
-		/* With interrupts off, nothing else touches @npend here. */
-		if (c->npend >= WP_PEND) {
-			this_cpu_inc(ev->s->cpu->drops[ev->id]);
-			return false;
-		}
-	}
 	rec->time_ns = ktime_get_mono_fast_ns();
 	rec->cpu = smp_processor_id();
 	rec->pid = current->tgid;
@@ -264,13 +246,11 @@ static bool wp_begin(struct wp_event *ev, struct well_probe_rec *rec,
 	rec->type = ev->type;
 	rec->ctx = ctx;
 	rec->event = ev->id;
-	*cp = c;
 	return true;
 }
 
-/* Reserve, write and release (or leave to the irq_work) one record. */
-static void wp_commit(struct wp_event *ev, struct wp_cpu *c,
-		      const struct well_probe_rec *rec)
+/* Reserve, write and release (or hand the release on) one record. */
+static void wp_commit(struct wp_event *ev, const struct well_probe_rec *rec)
 {
 	struct wp_session *s = ev->s;
 	size_t pos;
@@ -280,13 +260,7 @@ static void wp_commit(struct wp_event *ev, struct wp_cpu *c,
 		return;
 	}
 	wp_copy(s, pos, rec);
-	if (!(rec->ctx & WELL_PROBE_CTX_IRQS_OFF)) {
-		wp_release(s, pos);
-		return;
-	}
-	wp_mark(s, pos);
-	c->pend[c->npend++] = pos;
-	irq_work_queue(&c->work);
+	wp_release(s, pos);
 }
 
 static void wp_tp_sys_enter(void *data, struct pt_regs *regs, long id)
@@ -294,19 +268,18 @@ static void wp_tp_sys_enter(void *data, struct pt_regs *regs, long id)
 	struct wp_event *ev = data;
 	struct well_probe_rec rec = { 0 };
 	unsigned long args[6];
-	struct wp_cpu *c;
 	int i;
 
 	if ((ev->nr >= 0 && id != ev->nr) ||
 	    (ev->pid && current->tgid != ev->pid))
 		return;
-	if (!wp_begin(ev, &rec, &c))
+	if (!wp_begin(ev, &rec))
 		return;
 	rec.sys_enter.nr = id;
 	syscall_get_arguments(current, regs, args);
 	for (i = 0; i < 6; i++)
 		rec.sys_enter.args[i] = args[i];
-	wp_commit(ev, c, &rec);
+	wp_commit(ev, &rec);
 }
 
 static void wp_tp_sched_switch(void *data, bool preempt,
@@ -316,11 +289,10 @@ static void wp_tp_sched_switch(void *data, bool preempt,
 {
 	struct wp_event *ev = data;
 	struct well_probe_rec rec = { 0 };
-	struct wp_cpu *c;
 
 	if (ev->pid && prev->tgid != ev->pid && next->tgid != ev->pid)
 		return;
-	if (!wp_begin(ev, &rec, &c))
+	if (!wp_begin(ev, &rec))
 		return;
 	rec.sched_switch.prev_pid = prev->pid;
 	rec.sched_switch.next_pid = next->pid;
@@ -335,24 +307,23 @@ static void wp_tp_sched_switch(void *data, bool preempt,
 	       sizeof(rec.sched_switch.prev_comm));
 	memcpy(rec.sched_switch.next_comm, next->comm,
 	       sizeof(rec.sched_switch.next_comm));
-	wp_commit(ev, c, &rec);
+	wp_commit(ev, &rec);
 }
 
 static int wp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct wp_event *ev = container_of(kp, struct wp_event, kp);
 	struct well_probe_rec rec = { 0 };
-	struct wp_cpu *c;
 	unsigned int i;
 
 	if (ev->pid && current->tgid != ev->pid)
 		return 0;
-	if (!wp_begin(ev, &rec, &c))
+	if (!wp_begin(ev, &rec))
 		return 0;
 	rec.kprobe.ip = (unsigned long)kp->addr;
 	for (i = 0; i < 6; i++)
 		rec.kprobe.args[i] = regs_get_kernel_argument(regs, i);
-	wp_commit(ev, c, &rec);
+	wp_commit(ev, &rec);
 	return 0;
 }
 
@@ -397,14 +368,14 @@ static void wp_event_stop(struct wp_event *ev)
 static void wp_session_stop(struct wp_session *s)
 {
 	unsigned int i;
-	int cpu;
 
 	for (i = 0; i < s->nev; i++)
 		wp_event_stop(s->ev[i]);
-	/* No tracepoint probe of ours runs past this (kprobes: unregister). */
+	/*
+	 * No tracepoint probe of ours runs past this (kprobes: unregister),
+	 * and each probe released its record before returning.
+	 */
 	tracepoint_synchronize_unregister();
-	for_each_possible_cpu(cpu)
-		irq_work_sync(&per_cpu_ptr(s->cpu, cpu)->work);
 }
 
 /* Stop @s, give its ring back and free it. wp_lock held. */
@@ -458,14 +429,14 @@ static struct wp_session *wp_session_find(int fd)
 	return found;
 }
 
-/* A new session for the ring of @fd; wp_lock held. */
-static struct wp_session *wp_session_new(int fd)
+/* A new session for the ring of @fd, records of @rec_len; wp_lock held. */
+static struct wp_session *wp_session_new(int fd, size_t rec_len)
 {
 	struct wp_session *s;
 	struct well_ring *ring;
 	struct file *file;
 	size_t count;
-	int cpu, err;
+	int err;
 
 	file = fget(fd);
 	if (!file)
@@ -482,7 +453,8 @@ static struct wp_session *wp_session_new(int fd)
 	s->file = file;
 	s->ring = ring;
 	s->blk_size = well_ring_blk_size(ring);
-	s->nblk = DIV_ROUND_UP(sizeof(struct well_probe_rec), s->blk_size);
+	s->rec_len = rec_len;
+	s->nblk = DIV_ROUND_UP(rec_len, s->blk_size);
 	count = well_ring_blk_count(ring);
 	s->mask = count - 1;
 	err = -E2BIG;
@@ -493,12 +465,6 @@ static struct wp_session *wp_session_new(int fd)
 	s->cpu = alloc_percpu(struct wp_cpu);
 	if (!s->mark || !s->cpu)
 		goto free;
-	for_each_possible_cpu(cpu) {
-		struct wp_cpu *c = per_cpu_ptr(s->cpu, cpu);
-
-		c->s = s;
-		init_irq_work(&c->work, wp_cpu_work);
-	}
 	list_add(&s->node, &wp_sessions);
 	if (!wp_nsessions++)
 		schedule_delayed_work(&wp_reaper, msecs_to_jiffies(WP_REAP_MS));
@@ -575,6 +541,7 @@ static int wp_ioc_attach(void __user *uarg)
 	struct wp_session *s;
 	struct wp_event *ev;
 	bool fresh = false;
+	size_t len;
 	int err;
 
 	err = wp_copy_in(&a, sizeof(a), WELL_PROBE_ATTACH_SIZE_VER0, uarg);
@@ -583,7 +550,12 @@ static int wp_ioc_attach(void __user *uarg)
 	if (strnlen(a.name, sizeof(a.name)) == sizeof(a.name) || !a.name[0])
 		return -EINVAL;
 	if ((a.kind != WELL_PROBE_TRACEPOINT && a.kind != WELL_PROBE_KPROBE) ||
-	    a.reserved)
+	    a.reserved || a.reserved2)
+		return -EINVAL;
+	/* A caller of VER0 knows no @rec_len: copy_struct_from_user() zeroed it. */
+	len = a.rec_len ? a.rec_len : WELL_PROBE_REC_SIZE;
+	if (len < WELL_PROBE_REC_LEN_MIN || len > WELL_PROBE_REC_SIZE ||
+	    len % 8)
 		return -EINVAL;
 	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
 	if (!ev)
@@ -591,13 +563,17 @@ static int wp_ioc_attach(void __user *uarg)
 	mutex_lock(&wp_lock);
 	s = wp_session_find(a.ring_fd);
 	if (PTR_ERR_OR_ZERO(s) == -ENOENT) {
-		s = wp_session_new(a.ring_fd);
+		s = wp_session_new(a.ring_fd, len);
 		fresh = true;
 	}
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
 		goto unlock;
 	}
+	err = -EINVAL;
+	/* One record length per ring: 0 takes the session's. */
+	if (a.rec_len && a.rec_len != s->rec_len)
+		goto end;
 	err = -ENOSPC;
 	if (s->nev == WELL_PROBE_EVENTS_MAX)
 		goto end;
@@ -616,8 +592,9 @@ static int wp_ioc_attach(void __user *uarg)
 	ev->active = true;
 	wp_nevents++;
 	a.id = ev->id;
-	a.rec_size = sizeof(struct well_probe_rec);
+	a.rec_size = s->rec_len;
 	a.rec_blocks = s->nblk;
+	a.rec_len = s->rec_len;
 	mutex_unlock(&wp_lock);
 	return wp_copy_out(uarg, &a, sizeof(a));
 end:

@@ -82,7 +82,8 @@ int wp_parse(const char *spec, struct well_probe_attach *a)
 /**
  * wp_attach() - WELL_PROBE_IOC_ATTACH on the client's ring.
  * @c: the client.
- * @a: the request (kind, name, pid, nr); gets id, rec_size, rec_blocks.
+ * @a: the request (kind, name, pid, nr, rec_len); gets id, rec_size,
+ *     rec_blocks.
  *
  * Return: 0 or -errno.
  */
@@ -93,6 +94,9 @@ int wp_attach(struct wp_client *c, struct well_probe_attach *a)
 	if (ioctl(c->ctl, WELL_PROBE_IOC_ATTACH, a))
 		return -errno;
 	c->nblk = a->rec_blocks;
+	/* The kernel's answer, kept within the records wp_read() fills. */
+	c->rec_len = a->rec_size < sizeof(struct well_probe_rec) ?
+		     a->rec_size : sizeof(struct well_probe_rec);
 	c->nev++;
 	return 0;
 }
@@ -185,6 +189,8 @@ int wp_info(int ctl, struct well_probe_info *in)
  * @max: at least 1.
  *
  * Never waits (well_dev_wait() does). The only consumer of the ring.
+ * Records shorter than struct well_probe_rec (a session's rec_len) come
+ * out as their first rec_len bytes, the rest of @recs[i] zeroed.
  *
  * Return: records copied.
  */
@@ -198,8 +204,9 @@ size_t wp_read(struct wp_client *c, struct well_probe_rec *recs, size_t max)
 	/* Producers release whole records: @got is a multiple of nblk. */
 	for (i = 0; i < got / c->nblk; i++) {
 		char *dst = (char *)&recs[i];
-		size_t left = sizeof(recs[i]);
+		size_t left = c->rec_len;
 
+		memset(dst + left, 0, sizeof(recs[i]) - left);
 		for (j = 0; j < c->nblk; j++, dst += n, left -= n) {
 			n = left < bs ? left : bs;
 			memcpy(dst, well_dev_block(&c->dev, pos,

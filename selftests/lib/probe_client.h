@@ -19,12 +19,14 @@
  * @dev: the mapped ring.
  * @ctl: an open /dev/well-probe, or -1.
  * @nblk: blocks per record (0 until the first event is attached).
+ * @rec_len: bytes per record in the ring (the attach reply's rec_size).
  * @nev: events attached.
  */
 struct wp_client {
 	struct well_dev dev;
 	int ctl;
 	uint32_t nblk;
+	uint32_t rec_len;
 	uint32_t nev;
 };
 

@@ -3,10 +3,11 @@
  * probe_events - well_probe.ko's events deliver what the test caused:
  * 100000 getpgid() calls give exactly 100000 sys_enter records with the
  * test's pid, tid and syscall number, in order per CPU (records of 1, 2
- * and 3 blocks); a kprobe on getppid's entry counts exactly; sched_switch
+ * and 3 blocks); records cut to 8, 48 or 64 bytes (rec_len) carry
+ * exactly their first bytes; a kprobe on getppid's entry counts exactly; sched_switch
  * records of two threads ping-ponging for 2 s match the switches they
  * report (getrusage), with sane fields; a one-shot timer's hard-irq
- * callback (kprobe, deferred release) counted exactly while a thread
+ * callback (kprobe, released with interrupts off) counted exactly while a thread
  * makes syscalls into the same ring; drops counted exactly when the
  * consumer stops reading (records + drops = events); and the errors of
  * each ioctl. Needs well.ko and well_probe.ko (run inside the VM).
@@ -175,6 +176,138 @@ TEST_F(sys, getpgid_100000_exact)
 	EXPECT_EQ(-1, bad) TH_LOG("record %ld: cpu %u seq %llu t %llu", bad,
 				  r[bad].cpu, r[bad].seq, r[bad].time_ns);
 	free(r);
+}
+
+/*
+ * Short records (rec_len): the record cut to its first rec_len bytes, in
+ * as many blocks as that needs; wp_read() zeroes the rest. getpgid() of
+ * a pid that cannot exist (above PID_MAX_LIMIT) puts a known value in
+ * args[0].
+ */
+#define SHORT_CALLS	20000
+#define NO_PID		5000000
+
+static const struct {
+	uint32_t rec_len, blk_size, rec_blocks;
+} short_cases[] = {
+	{ 8, 32, 1 }, { 64, 64, 1 }, { 64, 32, 2 }, { 48, 32, 2 },
+};
+
+TEST(short_records_exact)
+{
+	struct well_probe_rec *r, zero = { 0 };
+	pid_t me = getpid(), tid = gettid_();
+	struct well_probe_stats st;
+	unsigned int k;
+	size_t n, i;
+
+	for (k = 0; k < sizeof(short_cases) / sizeof(short_cases[0]); k++) {
+		struct well_probe_attach a = { .kind = WELL_PROBE_TRACEPOINT };
+		uint32_t len = short_cases[k].rec_len;
+		uint64_t t0, t1;
+		struct wp_client c;
+
+		ASSERT_EQ(0, wp_open(&c, "/dev/well", WP_PROBE_DEV,
+				     short_cases[k].blk_size,
+				     RING_BYTES / short_cases[k].blk_size));
+		strcpy(a.name, "sys_enter");
+		a.pid = me;
+		a.nr = SYS_getpgid;
+		a.rec_len = len;
+		ASSERT_EQ(0, wp_attach(&c, &a));
+		EXPECT_EQ(len, a.rec_size);
+		EXPECT_EQ(len, a.rec_len);
+		EXPECT_EQ(short_cases[k].rec_blocks, a.rec_blocks);
+		t0 = (uint64_t)(now_s() * 1e9);
+		for (i = 0; i < SHORT_CALLS; i++)
+			ASSERT_EQ(-1, getpgid(NO_PID + i));
+		t1 = (uint64_t)(now_s() * 1e9) + 1000;
+		ASSERT_EQ(0, wp_stop(&c));
+		ASSERT_EQ(0, wp_stats(&c, 0, &st));
+		EXPECT_EQ(SHORT_CALLS, st.written);
+		EXPECT_EQ(0, st.drops);
+		r = drain(&c, SHORT_CALLS, &n);
+		ASSERT_NE(NULL, r);
+		ASSERT_EQ(SHORT_CALLS, n);
+		for (i = 0; i < n; i++) {
+			/* One thread's calls: reservation order is time order. */
+			ASSERT_LE(t0, r[i].time_ns);
+			ASSERT_GE(t1, r[i].time_ns);
+			if (i)
+				ASSERT_LE(r[i - 1].time_ns, r[i].time_ns);
+			/* Nothing beyond rec_len came through. */
+			ASSERT_EQ(0, memcmp((char *)&r[i] + len,
+					    (char *)&zero + len,
+					    sizeof(zero) - len));
+			if (len < 64)
+				continue;
+			ASSERT_EQ(WELL_PROBE_REC_SYS_ENTER, r[i].type);
+			ASSERT_EQ((__u32)me, r[i].pid);
+			ASSERT_EQ((__u32)tid, r[i].tid);
+			ASSERT_EQ(SYS_getpgid, r[i].sys_enter.nr);
+			ASSERT_EQ(NO_PID + i, r[i].sys_enter.args[0]);
+		}
+		if (len >= 64)
+			EXPECT_EQ(-1, check_order(r, n, true));
+		if (len == 48)
+			/* 48 bytes: the common part, nr and args[0]. */
+			for (i = 0; i < n; i++)
+				ASSERT_EQ(NO_PID + i, r[i].sys_enter.args[0]);
+		free(r);
+		wp_end(&c);
+		wp_close(&c);
+	}
+}
+
+/* rec_len's rules, and a caller of the first attach size (no rec_len). */
+TEST(rec_len_rules)
+{
+	struct well_probe_attach a = { .kind = WELL_PROBE_TRACEPOINT };
+	struct wp_client c;
+	uint32_t bad[] = { 4, 12, 100, 104, 128 };
+	unsigned int i;
+
+	ASSERT_EQ(0, wp_open(&c, "/dev/well", WP_PROBE_DEV, 32, 1024));
+	strcpy(a.name, "sys_enter");
+	a.nr = SYS_getpgid;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		a.rec_len = bad[i];
+		EXPECT_EQ(-EINVAL, wp_attach(&c, &a)) TH_LOG("rec_len %u", bad[i]);
+	}
+	a.rec_len = 0;
+	a.reserved2 = 1;
+	EXPECT_EQ(-EINVAL, wp_attach(&c, &a));
+	a.reserved2 = 0;
+	a.rec_len = 16;
+	ASSERT_EQ(0, wp_attach(&c, &a));
+	EXPECT_EQ(16, a.rec_size);
+	EXPECT_EQ(1, a.rec_blocks);
+	/* The session's length is set: another one is refused, 0 takes it. */
+	a.rec_len = 24;
+	EXPECT_EQ(-EINVAL, wp_attach(&c, &a));
+	a.rec_len = 0;
+	ASSERT_EQ(0, wp_attach(&c, &a));
+	EXPECT_EQ(1, a.id);
+	EXPECT_EQ(16, a.rec_size);
+	EXPECT_EQ(16, a.rec_len);
+	wp_end(&c);
+	wp_close(&c);
+
+	/* WELL_PROBE_ATTACH_SIZE_VER0: whole records, rec_len not written. */
+	ASSERT_EQ(0, wp_open(&c, "/dev/well", WP_PROBE_DEV, 32, 1024));
+	memset(&a, 0, sizeof(a));
+	a.size = WELL_PROBE_ATTACH_SIZE_VER0;
+	a.ring_fd = c.dev.fd;
+	a.kind = WELL_PROBE_TRACEPOINT;
+	a.nr = SYS_getpgid;
+	a.rec_len = 0xdead;	/* beyond the caller's size: neither read nor written */
+	strcpy(a.name, "sys_enter");
+	ASSERT_EQ(0, ioctl(c.ctl, WELL_PROBE_IOC_ATTACH, &a));
+	EXPECT_EQ(WELL_PROBE_REC_SIZE, a.rec_size);
+	EXPECT_EQ(3, a.rec_blocks);
+	EXPECT_EQ(0xdead, a.rec_len);
+	wp_end(&c);
+	wp_close(&c);
 }
 
 /* A full ring: exactly what fits is written, the rest counted dropped. */
