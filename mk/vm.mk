@@ -5,7 +5,9 @@
 #   make vm-check    the VM suite: test modules, selftests/vm/ with
 #                    well.ko loaded, load/unload leak cycles, taint
 #   make vm-run VM_CMD='well-consume -n 1000' [VM_BINS='$(OUT)/bin/...']
-#                    [VM_TIMEOUT=S]: boot, load well.ko, run one command
+#                    [VM_TIMEOUT=S] [VM_SMP=N]: boot (N vCPUs, default 2;
+#                    TCG threads on however many CPUs the host has),
+#                    load well.ko, run one command
 #                    from the listed programs, print its output and
 #                    "# tainted=N"; exit with its status
 # Each kernel release has its own directory, $(OUT)/vm/<release>/, and
@@ -19,6 +21,7 @@ VM_DIR		= $(OUT)/vm/$(KREL)
 VM_TIMEOUT	?= 540
 VM_CMD		?= cat /proc/version
 VM_BINS		?=
+VM_SMP		?= 2
 
 vm-image: kmod $(VM_TEST_BINS)
 	@test -r $(VMLINUZ) || { echo "vm: cannot read $(VMLINUZ):" \
@@ -37,7 +40,8 @@ vm-run: kmod
 	scripts/vm/mkinitramfs.sh -o $$img \
 		-c '$(subst ','\'',$(VM_CMD))' $(addprefix -b ,$(VM_BINS)) \
 		$(KMOD_KOS) && \
-	scripts/vm/run.sh -t $(VM_TIMEOUT) -k $(VMLINUZ) -r -i $$img; \
+	scripts/vm/run.sh -t $(VM_TIMEOUT) -s $(VM_SMP) -k $(VMLINUZ) -r \
+		-i $$img; \
 	rc=$$?; rm -f $$img; exit $$rc
 
 # make check boots both kernels Debian 12 ships, each in a make of its own.

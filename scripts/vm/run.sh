@@ -1,29 +1,31 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # Boot a kernel with an initramfs from scripts/vm/mkinitramfs.sh under qemu
-# (TCG, 2 vCPUs) and bring its results back from the serial console.
+# (TCG, 2 vCPUs unless -s) and bring its results back from the serial console.
 # Test mode: prints the guest's TAP lines numbered in one sequence, and
 #   fails unless the guest left through isa-debug-exit with success (qemu
 #   status 1). A panic (status 0), a timeout or a missing end mark is one
 #   more "not ok" line.
 # Run mode (-r): prints the command's output; exits with its status.
-# Usage: run.sh [-t SECONDS] [-r] -k KERNEL -i INITRAMFS
+# Usage: run.sh [-t SECONDS] [-r] [-s VCPUS] -k KERNEL -i INITRAMFS
 set -u
 limit=540
 runmode=0
+smp=2
 kernel=""
 initrd=""
-while getopts t:rk:i: opt; do
+while getopts t:rs:k:i: opt; do
 	case $opt in
 	t) limit=$OPTARG ;;
 	r) runmode=1 ;;
+	s) smp=$OPTARG ;;
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 if [ -z "$kernel" ] || [ -z "$initrd" ]; then
-	echo "usage: $0 [-t SECONDS] [-r] -k KERNEL -i INITRAMFS" >&2
+	echo "usage: $0 [-t SECONDS] [-r] [-s VCPUS] -k KERNEL -i INITRAMFS" >&2
 	exit 2
 fi
 
@@ -34,7 +36,7 @@ raw=$(mktemp)
 log=$(mktemp)
 trap 'rm -f "$raw" "$log"' EXIT
 start=$(date +%s)
-timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg,thread=multi -smp 2 \
+timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" \
 	-m 1G -nographic -no-reboot -nic none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$kernel" -initrd "$initrd" \
