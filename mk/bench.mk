@@ -158,14 +158,19 @@ bench-kmod-scale: $(OUT)/bin/well-consume $(KMOD_BASE_KO)
 		> $(BENCH_OUT)/kmod-scale.rst; rc=$$?; \
 	cat $(BENCH_OUT)/kmod-scale.rst; exit $$rc
 
-# make bench-probe: tracing getpgid() into a ring, in the VM (KVER): no
-# probe, well_probe.ko's sys_enter event, and a BPF program on the same
-# tracepoint into a BPF ring buffer and a perf buffer (bench/probe/),
+# make bench-probe: tracing into a ring, in the VM (KVER), one boot with
+# PROBE_BENCH_SMP vCPUs (3: the consumer has a vCPU of its own with 2
+# producers; qemu TCG runs them as threads on the host's CPUs): getpgid()
+# (sys_enter, K = 1, 2) and a pipe ping-pong (sched_switch), each with no
+# probe, well_probe.ko (8-, 64-, 96-byte records) and a BPF program on
+# the same tracepoint into a BPF ring buffer and a perf buffer (8, 64
+# bytes; bench/probe/), the consumer busy and sleeping,
 # PROBE_BENCH_ROUNDS interleaved rounds of PROBE_BENCH_MS each. Needs
 # clang, xxd and libbpf-dev (libbpf.a, libelf.a, libz.a: a static loader).
 .PHONY: bench-probe
-PROBE_BENCH_ROUNDS ?= 5
+PROBE_BENCH_ROUNDS ?= 9
 PROBE_BENCH_MS	?= 300
+PROBE_BENCH_SMP	?= 3
 PROBE_BENCH	:= $(BENCH_OUT)/probe_bench
 $(BENCH_OUT)/probe/probe.bpf.o: bench/probe/probe.bpf.c
 	@mkdir -p $(@D)
@@ -180,5 +185,9 @@ $(PROBE_BENCH): bench/probe/probe_bench.c $(BENCH_OUT)/probe/probe_bpf_o.h \
 		-I$(BENCH_OUT)/probe -static -o $@ $< \
 		selftests/lib/probe_client.c $(LIB_A) -l:libbpf.a -lelf -lz
 bench-probe: $(PROBE_BENCH)
+	@mkdir -p $(BENCH_OUT)
 	@$(MAKE) -s --no-print-directory vm-run VM_BINS=$(PROBE_BENCH) \
-		VM_CMD="probe_bench -t $(PROBE_BENCH_MS) -r $(PROBE_BENCH_ROUNDS)"
+		VM_SMP=$(PROBE_BENCH_SMP) \
+		VM_CMD="probe_bench -t $(PROBE_BENCH_MS) -r $(PROBE_BENCH_ROUNDS)" \
+		> $(BENCH_OUT)/probe.txt; rc=$$?; \
+	cat $(BENCH_OUT)/probe.txt; exit $$rc
