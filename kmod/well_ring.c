@@ -18,16 +18,16 @@
  * kernel memory the user cannot reach. Two values cross the boundary:
  *
  *   in:  shared->tx.tail, the blocks the consumer gave back. well_ring_pull()
- *        reads it once, checks it lies in [kw.tx.tail, published] (the
- *        consumer can only give back what it was given) and only then
+ *        reads it once, checks it lies in [kw.tx.tail, kw.rx.tail] (the
+ *        consumer can only give back what producers released) and only then
  *        moves kw.tx.tail forward to it with a cmpxchg, where the core's
  *        well_reserve() finds it. Anything else marks the ring broken.
  *   out: shared->rx.tail, the blocks producers finished. Producers release
- *        into kw.rx with the core functions (in reservation order);
- *        well_ring_publish() moves the private @published forward to
- *        kw.rx.tail with a cmpxchg, then the shared rx.tail forward to the
- *        newest @published with a cmpxchg, so the published value never
- *        goes backwards even when producers publish concurrently.
+ *        into kw.rx with the core functions (in reservation order), so
+ *        the private kw.rx.tail only grows; well_ring_publish() moves the
+ *        shared rx.tail forward to the newest kw.rx.tail with a cmpxchg,
+ *        so the published value never goes backwards even when producers
+ *        publish concurrently.
  *
  * No lock is taken on the producer side: reserve, release, pull and
  * publish are cmpxchg loops that end when the value is where it should be
@@ -50,25 +50,26 @@
  *       with the K2 cmpxchg of concurrent pullers.
  *   K3  publish: load-acquire of kw.rx.tail pairs with R1/R4 of the
  *       producers' releases into kw.rx: their block writes come with it.
- *   K4  publish: the cmpxchg (acq_rel) of @published pairs with the
- *       load-acquire of @published in other publishers, in pull and poll
- *       (K3 passed on); the cmpxchg of shared->rx.tail pairs with A1 in
- *       the consumer's well_reserve() on &shared->rx.
+ *       Pull, poll and STATS load kw.rx.tail with acquire for the same
+ *       pair.
+ *   K4  publish: the cmpxchg (acq_rel) of shared->rx.tail pairs with A1
+ *       in the consumer's well_reserve() on &shared->rx (K3 passed on).
  *   K5  need_wakeup (Dekker): a producer (or poll()) stores
  *       need_wakeup = 1, smp_mb(), then pulls shared->tx.tail; the
  *       consumer releases into tx.tail, fences, then reads need_wakeup.
  *       One of them sees the other, so a producer never sleeps on room
  *       the consumer made without a WELL_IOC_WAKE on its way.
- *   K6  poll (Dekker): a publisher's cmpxchg of @published (a kernel
- *       cmpxchg() that succeeds is fully ordered: a full barrier), then
- *       it looks at poll_wq and the consumer's shared->rx.head;
+ *   K6  poll (Dekker): a releaser's cmpxchg of kw.rx.tail (a kernel
+ *       cmpxchg() that succeeds is fully ordered: a full barrier; the
+ *       lone producer's store is followed by smp_mb()), then after
+ *       publishing it looks at poll_wq and the consumer's shared->rx.head;
  *       well_ring_poll() adds itself to poll_wq, smp_mb(), then loads
- *       @published. The consumer moved rx.head before it polled. Only
- *       the publisher that moved @published from the value a sleeping
+ *       kw.rx.tail. The consumer moved rx.head before it polled. Only
+ *       the releaser that moved kw.rx.tail from the value a sleeping
  *       poll() saw (and so finds rx.head at that value: the consumer had
- *       taken everything) wakes it; later publishers see rx.head behind
+ *       taken everything) wakes it; later releasers see rx.head behind
  *       and skip the wakeup, as the first one already made it. A block
- *       published after poll() looked is always woken for.
+ *       released after poll() looked is always woken for.
  *   K7  ready: CREATE stores ring->ready with release after filling the
  *       ring; mmap, read, poll, ioctls and well_ring_get() load it with
  *       acquire (well_ring_ready()) before using it.
@@ -113,10 +114,6 @@
  * @data_size: bytes of @kw.mem, a whole number of pages.
  * @umem: with WELL_CREATE_USER, the caller's pages @kw.mem maps
  *        (kmod/well_umem.c); zeroed for the module's own memory.
- * @published: the newest rx.tail handed to the consumer; only grows
- *             (cmpxchg, K4), never beyond kw.rx.tail. On a cache line of
- *             its own: every release writes it, and the fields around it
- *             are read by every producer.
  * @read_mode: consumed by read() (WELL_CREATE_READ): the consumer side
  *             is kernel-private too and nothing is mapped.
  * @read_lock: serialises read(), the only consumer of a read_mode ring.
@@ -148,8 +145,7 @@ struct well_ring {
 	void *meta;
 	size_t data_size;
 	struct well_umem umem;
-	struct well_atomic published ____cacheline_aligned_in_smp;
-	bool read_mode ____cacheline_aligned_in_smp;
+	bool read_mode;
 	struct mutex read_lock;
 	bool ready;
 	bool broken;
@@ -663,7 +659,7 @@ static bool well_before(size_t a, size_t b)
  */
 static void well_ring_pull(struct well_ring *ring)
 {
-	size_t acc, tail, pub;
+	size_t acc, tail, rel;
 	unsigned int tries;
 
 	if (ring->read_mode || well_ring_is_broken(ring))
@@ -673,11 +669,12 @@ static void well_ring_pull(struct well_ring *ring)
 	/* K1: pairs with the consumer's R1 into &shared->tx. */
 	tail = well_load_acquire(&ring->shared->tx.tail);
 	/*
-	 * K4: pairs with the publishers' cmpxchg of @published. Loaded after
-	 * the shared tail, so an honest tail is within it.
+	 * K3: pairs with R1/R4 of the releases into kw.rx. Loaded after the
+	 * shared tail, so an honest tail is within it: the consumer gives
+	 * back only blocks it was handed, and those were released.
 	 */
-	pub = well_load_acquire(&ring->published);
-	if (tail - acc > pub - acc) {
+	rel = well_load_acquire(&ring->kw.rx.tail);
+	if (tail - acc > rel - acc) {
 		well_ring_break(ring);
 		return;
 	}
@@ -693,23 +690,24 @@ static void well_ring_pull(struct well_ring *ring)
 }
 
 /*
- * After moving @published forward from @from: wake a poll() or read()
- * that may sleep on it (K6). A mapped ring's consumer can only sleep with
- * nothing left to take, rx.head == @from; behind it, it is awake (or
- * was woken by the publisher that moved @published from where it
- * stopped). rx.head is the user's: a wrong value costs the user its own
- * wakeups, nothing else.
+ * After a release moved kw.rx.tail forward from @from (and publish): wake
+ * a poll() or read() that may sleep on it (K6). A mapped ring's consumer
+ * can only sleep with nothing left to take, rx.head == @from; behind it,
+ * it is awake (or was woken by the releaser that moved kw.rx.tail from
+ * where it stopped). rx.head is the user's: a wrong value costs the user
+ * its own wakeups, nothing else.
  */
 static void well_ring_wake_rx(struct well_ring *ring, size_t from)
 {
 	/*
-	 * K6: the caller's cmpxchg of @published succeeded, which orders it
-	 * fully before these loads; pairs with the smp_mb() after
-	 * poll_wait() in well_ring_poll().
+	 * K6: the caller's release of kw.rx.tail is fully ordered before
+	 * these loads (a successful cmpxchg, or the lone producer's
+	 * smp_mb()); pairs with the smp_mb() after poll_wait() in
+	 * well_ring_poll().
 	 */
 	if (!waitqueue_active(&ring->poll_wq))
 		return;
-	/* K6: ordered by that cmpxchg; the value is only compared. */
+	/* K6: ordered by that release; the value is only compared. */
 	if (!ring->read_mode &&
 	    well_load_relaxed(&ring->shared->rx.head) != from)
 		return;
@@ -717,54 +715,36 @@ static void well_ring_wake_rx(struct well_ring *ring, size_t from)
 }
 
 /*
- * Hand kw.rx.tail to the consumer: move @published forward to it, then
- * the shared rx.tail forward to the newest @published. Both only ever
- * move forward: a cmpxchg from a value to a later one. The user may write
- * the shared rx.tail at any time; its value is only compared with, never
- * used as a count or an address, and the loop ends after WELL_CAS_TRIES.
- * The one whose cmpxchg moved @published wakes the consumer if due.
+ * Hand kw.rx.tail to the consumer after a release that moved it from
+ * @from: move the shared rx.tail forward to the newest kw.rx.tail, only
+ * ever forward (a cmpxchg from a value to a later one), then wake the
+ * consumer if due. The user may write the shared rx.tail at any time; its
+ * value is only compared with, never used as a count or an address, and
+ * the loop ends after WELL_CAS_TRIES.
  */
-static void well_ring_publish(struct well_ring *ring)
+static void well_ring_publish(struct well_ring *ring, size_t from)
 {
-	size_t tail, pub, cur, from = 0;
+	size_t tail, cur;
 	unsigned int tries;
-	bool moved = false;
 
-	/* K3: pairs with R1/R4 of the producers' releases into kw.rx. */
-	tail = well_load_acquire(&ring->kw.rx.tail);
-	/* K4: pairs with the cmpxchg below in other publishers. */
-	pub = well_load_acquire(&ring->published);
-	for (tries = 0; tries < WELL_CAS_TRIES && well_before(pub, tail);
-	     tries++) {
-		/*
-		 * K4: pairs with the load-acquire of @published in other
-		 * publishers, in pull and in poll; a failure reloads @pub.
-		 */
-		if (well_cas_acq_rel(&ring->published, &pub, tail)) {
-			moved = true;
-			from = pub;
-			break;
-		}
-	}
 	/*
 	 * Only a guess for the first cmpxchg, which orders (K4): the value is
 	 * never trusted, so relaxed; pairs with nothing.
 	 */
 	cur = well_load_relaxed(&ring->shared->rx.tail);
 	for (tries = 0; tries < WELL_CAS_TRIES; tries++) {
-		/* K4: pairs with the cmpxchg of @published (above). */
-		pub = well_load_acquire(&ring->published);
-		if (!well_before(cur, pub))
+		/* K3: pairs with R1/R4 of the producers' releases into kw.rx. */
+		tail = well_load_acquire(&ring->kw.rx.tail);
+		if (!well_before(cur, tail))
 			break;
 		/*
 		 * K4: pairs with A1 in the consumer's well_reserve() on
 		 * &shared->rx; a failure reloads @cur (someone else moved it).
 		 */
-		if (well_cas_acq_rel(&ring->shared->rx.tail, &cur, pub))
+		if (well_cas_acq_rel(&ring->shared->rx.tail, &cur, tail))
 			break;
 	}
-	if (moved)
-		well_ring_wake_rx(ring, from);
+	well_ring_wake_rx(ring, from);
 }
 
 /**
@@ -918,7 +898,8 @@ bool well_ring_release(struct well_ring *ring, size_t pos, size_t count)
 {
 	if (!well_release_multi(&ring->kw.rx, count, pos))
 		return false;
-	well_ring_publish(ring);
+	/* Moved kw.rx.tail from @pos (R1/R4: a fully ordered cmpxchg). */
+	well_ring_publish(ring, pos);
 	return true;
 }
 EXPORT_SYMBOL_GPL(well_ring_release);
@@ -930,8 +911,13 @@ EXPORT_SYMBOL_GPL(well_ring_release);
  */
 void well_ring_release_single(struct well_ring *ring, size_t count)
 {
+	/* The lone producer is the only writer of kw.rx.tail: no pair. */
+	size_t from = well_load_relaxed(&ring->kw.rx.tail);
+
 	well_release_single(&ring->kw.rx, count);
-	well_ring_publish(ring);
+	/* K6: orders the release before the wakeup's loads, as a cmpxchg. */
+	smp_mb();
+	well_ring_publish(ring, from);
 }
 
 /* Blocks producers could reserve now, after taking in what came back. */
@@ -1036,7 +1022,7 @@ void well_ring_wake(struct well_ring *ring)
  */
 static size_t well_ring_readable(struct well_ring *ring)
 {
-	size_t acc, head, pub;
+	size_t acc, head, rel;
 
 	if (ring->read_mode)
 		return well_peek(&ring->kw.rx);
@@ -1045,13 +1031,13 @@ static size_t well_ring_readable(struct well_ring *ring)
 	/* K2: pairs with the pullers' cmpxchg of kw.tx.tail. */
 	acc = well_load_acquire(&ring->kw.tx.tail);
 	head = well_load_relaxed(&ring->shared->rx.head);
-	/* K4, K6: pairs with the publishers' cmpxchg of @published. */
-	pub = well_load_acquire(&ring->published);
-	if (head - acc > pub - acc) {
+	/* K3, K6: pairs with R1/R4 of the releases into kw.rx. */
+	rel = well_load_acquire(&ring->kw.rx.tail);
+	if (head - acc > rel - acc) {
 		well_ring_break(ring);
 		return 0;
 	}
-	return pub - head;
+	return rel - head;
 }
 
 /**
@@ -1072,8 +1058,9 @@ __poll_t well_ring_poll(struct well_ring *ring, struct file *file,
 
 	poll_wait(file, &ring->poll_wq, wait);
 	/*
-	 * K6: queued (and rx.head moved by the consumer) before @published
-	 * is loaded; pairs with the smp_mb() in well_ring_wake_rx().
+	 * K6: queued (and rx.head moved by the consumer) before kw.rx.tail
+	 * is loaded; pairs with the releaser's full barrier before
+	 * well_ring_wake_rx().
 	 */
 	smp_mb();
 	if (well_ring_readable(ring))
@@ -1105,8 +1092,8 @@ __poll_t well_ring_poll(struct well_ring *ring, struct file *file,
 void well_ring_stats(struct well_ring *ring, struct well_stats *st)
 {
 	well_ring_pull(ring);
-	/* K4: pairs with the publishers' cmpxchg of @published. */
-	st->published = well_load_acquire(&ring->published);
+	/* K3: pairs with R1/R4 of the releases into kw.rx. */
+	st->published = well_load_acquire(&ring->kw.rx.tail);
 	/* K2: pairs with the pullers' cmpxchg of kw.tx.tail. */
 	st->accepted = well_load_acquire(&ring->kw.tx.tail);
 	st->waits = atomic64_read(&ring->waits);
