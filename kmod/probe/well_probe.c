@@ -263,6 +263,12 @@ static void wp_commit(struct wp_event *ev, const struct well_probe_rec *rec)
 	wp_release(s, pos);
 }
 
+/* Whether the session's records keep the byte at offset @off of the record. */
+static bool wp_keeps(const struct wp_event *ev, size_t off)
+{
+	return ev->s->rec_len > off;
+}
+
 static void wp_tp_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct wp_event *ev = data;
@@ -275,10 +281,13 @@ static void wp_tp_sys_enter(void *data, struct pt_regs *regs, long id)
 		return;
 	if (!wp_begin(ev, &rec))
 		return;
-	rec.sys_enter.nr = id;
-	syscall_get_arguments(current, regs, args);
-	for (i = 0; i < 6; i++)
-		rec.sys_enter.args[i] = args[i];
+	/* Fields a short record (rec_len) cuts off are not gathered. */
+	if (wp_keeps(ev, offsetof(struct well_probe_rec, sys_enter))) {
+		rec.sys_enter.nr = id;
+		syscall_get_arguments(current, regs, args);
+		for (i = 0; i < 6; i++)
+			rec.sys_enter.args[i] = args[i];
+	}
 	wp_commit(ev, &rec);
 }
 
@@ -294,6 +303,8 @@ static void wp_tp_sched_switch(void *data, bool preempt,
 		return;
 	if (!wp_begin(ev, &rec))
 		return;
+	if (!wp_keeps(ev, offsetof(struct well_probe_rec, sched_switch)))
+		goto commit;
 	rec.sched_switch.prev_pid = prev->pid;
 	rec.sched_switch.next_pid = next->pid;
 	rec.sched_switch.prev_tgid = prev->tgid;
@@ -302,11 +313,14 @@ static void wp_tp_sched_switch(void *data, bool preempt,
 	rec.sched_switch.next_prio = next->prio;
 	rec.sched_switch.prev_state = prev_state;
 	rec.sched_switch.preempt = preempt;
-	/* As the sched_switch event does: a racy copy of a 16-byte name. */
-	memcpy(rec.sched_switch.prev_comm, prev->comm,
-	       sizeof(rec.sched_switch.prev_comm));
-	memcpy(rec.sched_switch.next_comm, next->comm,
-	       sizeof(rec.sched_switch.next_comm));
+	if (wp_keeps(ev, offsetof(struct well_probe_rec, sched_switch.prev_comm))) {
+		/* As the sched_switch event does: a racy copy of a 16-byte name. */
+		memcpy(rec.sched_switch.prev_comm, prev->comm,
+		       sizeof(rec.sched_switch.prev_comm));
+		memcpy(rec.sched_switch.next_comm, next->comm,
+		       sizeof(rec.sched_switch.next_comm));
+	}
+commit:
 	wp_commit(ev, &rec);
 }
 
