@@ -7,18 +7,23 @@
 
 .PHONY: tools
 
-TOOLS		:= well-demo well-consume well-trace
+TOOLS		:= well-demo well-consume well-trace $(if $(URING_OK),well-record)
 TOOL_CFLAGS	:= $(BASE_CFLAGS) $(WARN) -D_GNU_SOURCE -Iselftests/lib
 TOOL_LIBS_well-consume := selftests/lib/dev_verify.c
 TOOL_LIBS_well-trace := selftests/lib/probe_client.c
+TOOL_LIBS_well-record := $(OUT)/plain/libwell-uring.a
+TOOL_LDLIBS_well-record := $(URING_CFLAGS) $(URING_LIBS)
 
 $(OUT)/bin/%: user/tools/%.c user/tools/tool.c user/tools/tool.h \
 		include/well/version.h $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(TOOL_CFLAGS) -o $@ $< user/tools/tool.c $(TOOL_LIBS_$*) $(LIB_A)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< user/tools/tool.c $(TOOL_LIBS_$*) $(LIB_A) \
+		$(TOOL_LDLIBS_$*)
 $(OUT)/bin/well-consume: selftests/lib/dev_verify.c selftests/lib/dev_verify.h
 $(OUT)/bin/well-trace: selftests/lib/probe_client.c selftests/lib/probe_client.h \
 		include/linux/well_probe.h
+$(OUT)/bin/well-record: $(OUT)/plain/libwell-uring.a include/well/uring.h \
+		include/well/dev.h
 
 tools: $(TOOLS:%=$(OUT)/bin/%)
 

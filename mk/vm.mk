@@ -23,11 +23,14 @@ VM_CMD		?= cat /proc/version
 VM_BINS		?=
 VM_SMP		?= 2
 
-vm-image: kmod $(VM_TEST_BINS)
+# Tools the VM tests run, in the VM's /bin: uring_record runs well-record.
+VM_TOOLS	:= $(if $(URING_OK),$(OUT)/bin/well-record)
+
+vm-image: kmod $(VM_TEST_BINS) $(VM_TOOLS)
 	@test -r $(VMLINUZ) || { echo "vm: cannot read $(VMLINUZ):" \
 		"run make deps"; exit 1; }
 	scripts/vm/mkinitramfs.sh -o $(VM_DIR)/initramfs.cpio.gz \
-		$(KMOD_KOS) $(VM_TEST_BINS)
+		$(addprefix -b ,$(VM_TOOLS)) $(KMOD_KOS) $(VM_TEST_BINS)
 
 vm-check: vm-image
 	scripts/vm/run.sh -t $(VM_TIMEOUT) -k $(VMLINUZ) \

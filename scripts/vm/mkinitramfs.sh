@@ -3,7 +3,8 @@
 # Pack the VM's initramfs: busybox (static), scripts/vm/init.sh as /init,
 # scripts/vm/leak.sh, kernel modules in /lib/modules, test programs in
 # /tests. With -c, the VM runs COMMAND instead of the tests (run mode);
-# -b adds a program to /bin, with the shared libraries it needs.
+# -b adds a program to /bin, with the shared libraries it needs (a tool
+# the command, or a test, runs).
 # Usage: mkinitramfs.sh -o OUT.cpio.gz [-c COMMAND] [-b PROGRAM]... FILE...
 #   FILE: *.ko goes to /lib/modules, anything else to /tests.
 set -eu
@@ -42,19 +43,18 @@ for f in "$@"; do
 	esac
 done
 
-# Run mode: the command, and the programs it needs with their libraries.
-if [ -n "$cmd" ]; then
-	printf '%s\n' "$cmd" > "$root/cmd"
-	for b in $bins; do
-		cp "$b" "$root/bin/"
-		for lib in $(ldd "$b" 2>/dev/null |
-			     awk '$2 == "=>" && $3 ~ /^\// { print $3 }
-				  $1 ~ /^\// { print $1 }'); do
-			mkdir -p "$root$(dirname "$lib")"
-			cp -L "$lib" "$root$lib"
-		done
+# Run mode: the command.
+[ -z "$cmd" ] || printf '%s\n' "$cmd" > "$root/cmd"
+# The programs the command or the tests run, with their libraries.
+for b in $bins; do
+	cp "$b" "$root/bin/"
+	for lib in $(ldd "$b" 2>/dev/null |
+		     awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+			  $1 ~ /^\// { print $1 }'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
 	done
-fi
+done
 
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"

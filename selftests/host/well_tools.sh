@@ -9,7 +9,8 @@
 # (the group "well" and the udev rule), not a well device.
 #
 # Usage: well_tools.sh [BINDIR]   BINDIR (or $WELL_BIN) holds well-consume,
-# well-demo and well-trace; default: this script's directory (a kselftest install).
+# well-demo, well-trace and, when built (with liburing), well-record;
+# default: this script's directory (a kselftest install).
 # TAP on stdout, kselftest exit codes (0 pass, 1 fail).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,11 +25,16 @@ fi
 consume=$bin/well-consume
 demo=$bin/well-demo
 trace=$bin/well-trace
+record=$bin/well-record
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 echo "TAP version 13"
-echo "1..25"
+if [ -x "$record" ]; then
+	echo "1..32"
+else
+	echo "1..25"
+fi
 
 # run OUT CMD...: CMD's stdout and stderr into $tmp/OUT.{out,err}; $rc
 run() {
@@ -184,4 +190,38 @@ expect 2 tev "well-trace -e sys_enter=x: not an event" \
 run tprobe "$trace" -P "$tmp/absent" -e sched_switch
 expect 3 tprobe "well-trace -P ABSENT: setup error naming the node and well_probe.ko" \
 	"^well-trace: $tmp/absent: No such file or directory: is well_probe.ko loaded"
+
+# well-record (built with liburing only; its recordings run in the VM).
+if [ -x "$record" ]; then
+	run rhelp "$record" --help
+	expect 0 rhelp "well-record --help: every option, the CPU time, the exit codes" \
+		'^Usage: well-record -o FILE' '-o, --output=FILE' \
+		'-p, --producers=N' '-n, --count=N' '-b, --block-size=BYTES' \
+		'-c, --blocks=COUNT' '-m, --memory=KIND' 'module' 'anon' \
+		'hugetlb' '-q, --depth=N' '-d, --direct' '-s, --sync' \
+		'-D, --device=PATH' '-h, --help' '-V, --version' \
+		'io-wq' 'kernel producers' '^Exit status:' '1  ran, and a write failed' \
+		'2  usage error' '3  setup error'
+	run rh "$record" -h
+	[ -s "$tmp/rh.out" ] && cmp -s "$tmp/rh.out" "$tmp/rhelp.out"
+	tap $? "well-record -h prints the same help as --help"
+	run rversion "$record" --version
+	expect 0 rversion "well-record --version" \
+		'^well-record \(well\) [0-9]+\.[0-9]+\.[0-9]+$'
+	run rmem "$record" -m heap -o "$tmp/rec"
+	expect 2 rmem "well-record -m heap: usage error naming the kinds" \
+		"^well-record: -m 'heap': not a kind of memory \(expected module, anon or hugetlb\)" \
+		"--help' for more information"
+	run rq "$record" -q 0 -o "$tmp/rec"
+	expect 2 rq "well-record -q 0: out of range" \
+		'^well-record: -q 0: out of range \(expected 1\.\.256\)'
+	run rout "$record" -n 10
+	expect 2 rout "well-record without -o: usage error" \
+		'^well-record: no output file: give -o FILE'
+	run rdev "$record" -D "$tmp/absent" -o "$tmp/rec"
+	expect 3 rdev "well-record -D ABSENT: setup error naming the node, no file written" \
+		"cannot open $tmp/absent: No such file or directory" \
+		'is the well module loaded'
+	[ ! -e "$tmp/rec" ] || tap 1 "well-record wrote $tmp/rec without a device"
+fi
 [ "$failed" = 0 ]

@@ -47,9 +47,11 @@ mk() {
 mk DESTDIR="$stage" PREFIX=/usr install >"$work/log" 2>&1
 check "make install DESTDIR=$stage PREFIX=/usr" || exit 1
 
-# The tools, and a page for each tool and each exported function.
+# The tools, and a page for each tool and each exported function
+# (well-record only with liburing).
+tools="well-demo well-consume${uring:+ well-record}"
 missing=""
-for t in well-demo well-consume; do
+for t in $tools; do
 	[ -x "$stage/usr/bin/$t" ] || missing="$missing bin/$t"
 	[ -f "$stage/usr/share/man/man1/$t.1" ] || missing="$missing man1/$t.1"
 done
@@ -59,7 +61,7 @@ else
 	tap 1 "tools in bin/ with their section 1 pages" "missing:$missing"
 fi
 # Each tool's page names every long option its --help lists.
-for t in well-demo well-consume; do
+for t in $tools; do
 	opts=$("$stage/usr/bin/$t" --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u)
 	LC_ALL=C MANWIDTH=80 man -l "$stage/usr/share/man/man1/$t.1" 2>/dev/null |
 		col -b >"$work/page"

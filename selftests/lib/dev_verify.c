@@ -157,3 +157,66 @@ int well_dev_drain(struct well_dev *dev, struct well_dev_tally *t,
 	}
 	return 0;
 }
+
+/**
+ * well_dev_tally_file() - verify a file of whole blocks (well-record's).
+ * @fd: the file, read from offset 0 to its end.
+ * @blk_size: bytes per block, a power of two of at least WELL_BLK_MIN.
+ * @t: the tally to count into, as for well_dev_tally().
+ * @first_bad: set to the index in the file of the first block counted as
+ *             an error; untouched when there is none.
+ *
+ * Every block goes through well_dev_tally() in file order: each
+ * producer's sequence must be complete from 0 and in order, every
+ * checksum right. The caller compares @t->blocks and @t->next with what
+ * was produced.
+ *
+ * Return: 0 when the file was read to its end; -EMSGSIZE when it ends in
+ * a partial block (the whole blocks before it are counted); -EINVAL,
+ * -ENOMEM, or the -errno of pread().
+ */
+int well_dev_tally_file(int fd, uint32_t blk_size, struct well_dev_tally *t,
+			uint64_t *first_bad)
+{
+	size_t chunk = blk_size > (1u << 20) ? blk_size : 1u << 20;
+	uint64_t index = 0;
+	struct well_dev dev;
+	size_t have = 0, i;
+	unsigned char *buf;
+	off_t off = 0;
+	ssize_t got;
+	int err = 0, found = 0;
+
+	if (blk_size < WELL_BLK_MIN || (blk_size & (blk_size - 1)))
+		return -EINVAL;
+	memset(&dev, 0, sizeof(dev));
+	dev.fd = -1;
+	if (well_params(blk_size, 1, &dev.geo))
+		return -EINVAL;
+	buf = malloc(chunk);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		got = pread(fd, buf + have, chunk - have, off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err = -errno;
+			break;
+		}
+		off += got;
+		have += (size_t)got;
+		for (i = 0; i + blk_size <= have; i += blk_size, index++)
+			if (well_dev_tally(&dev, t, buf + i) && !found++ &&
+			    first_bad)
+				*first_bad = index;
+		memmove(buf, buf + i, have - i);
+		have -= i;
+		if (!got) {
+			err = have ? -EMSGSIZE : 0;
+			break;
+		}
+	}
+	free(buf);
+	return err;
+}

@@ -31,5 +31,7 @@ int well_dev_tally(const struct well_dev *dev, struct well_dev_tally *t,
 		   const void *blk);
 int well_dev_drain(struct well_dev *dev, struct well_dev_tally *t,
 		   uint64_t total, int idle_ms);
+int well_dev_tally_file(int fd, uint32_t blk_size, struct well_dev_tally *t,
+			uint64_t *first_bad);
 
 #endif /* WELL_DEV_VERIFY_H */

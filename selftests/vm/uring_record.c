@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * uring_record - well-record as a user runs it: kernel producers fill a
+ * /dev/well ring, well-record writes every block to a file with io_uring,
+ * and the file is read back and checked (every producer's sequence
+ * complete and in order, every checksum right: dev_verify.c). 10^6 blocks
+ * from 4 producers; each memory mode the module offers; O_DIRECT where the
+ * file system has it and its refusal where it does not; a write that
+ * fails (a full file system) named by its block; bad options.
+ * Needs well.ko loaded and well-record in PATH (the VM's /bin).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "dev_verify.h"
+
+#define OUT_FILE	"/tmp/uring_record.out"
+#define SMALL_FS	"/tmp/uring_record.small"
+
+/* Is the running kernel at least @major.@minor? */
+static int kernel_at_least(int major, int minor)
+{
+	struct utsname un;
+	int ma = 0, mi = 0;
+
+	uname(&un);
+	sscanf(un.release, "%d.%d", &ma, &mi);
+	return ma > major || (ma == major && mi >= minor);
+}
+
+static char output[16384];
+
+/*
+ * Run well-record with @args (NULL-terminated, without argv[0]); its
+ * stdout and stderr together in output[]. Return: its exit status, or
+ * -1 when it did not exit normally.
+ */
+static int record(const char *const *args)
+{
+	const char *argv[32] = { "well-record" };
+	size_t len = 0;
+	int pfd[2], st, i;
+	ssize_t got;
+	pid_t pid;
+
+	for (i = 0; args[i] && i < 30; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	if (pipe(pfd))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "exec well-record: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (len < sizeof(output) - 1 &&
+	       (got = read(pfd[0], output + len, sizeof(output) - 1 - len)) > 0)
+		len += (size_t)got;
+	output[len] = '\0';
+	close(pfd[0]);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/*
+ * Check @path: @producers * @blocks blocks of @bs bytes, each producer's
+ * sequence 0..@blocks - 1 in order, every checksum right.
+ */
+static int verify(struct __test_metadata *_metadata, const char *path,
+		  uint32_t bs, uint32_t producers, uint64_t blocks)
+{
+	struct well_dev_tally t = { .producers = producers };
+	uint64_t first_bad = UINT64_MAX;
+	struct stat sb;
+	uint32_t i;
+	int fd, err;
+
+	fd = open(path, O_RDONLY);
+	EXPECT_LE(0, fd);
+	if (fd < 0)
+		return -1;
+	EXPECT_EQ(0, fstat(fd, &sb));
+	EXPECT_EQ((off_t)(producers * blocks * bs), sb.st_size);
+	err = well_dev_tally_file(fd, bs, &t, &first_bad);
+	close(fd);
+	EXPECT_EQ(0, err);
+	EXPECT_EQ(producers * blocks, t.blocks);
+	EXPECT_EQ(0, t.bad_csum);
+	EXPECT_EQ(0, t.bad_seq);
+	EXPECT_EQ(UINT64_MAX, first_bad);
+	for (i = 0; i < producers; i++)
+		EXPECT_EQ(blocks, t.next[i]);
+	return 0;
+}
+
+/* The numbers well-record printed, for the log. */
+static void log_numbers(struct __test_metadata *_metadata)
+{
+	const char *line = output, *end;
+
+	for (; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		TH_LOG("%.*s", (int)(end - line), line);
+	}
+}
+
+static int set_hugepages(unsigned int n)
+{
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "w");
+	unsigned int now = 0;
+
+	if (!f)
+		return -1;
+	fprintf(f, "%u\n", n);
+	if (fclose(f))
+		return -1;
+	f = fopen("/proc/sys/vm/nr_hugepages", "r");
+	if (!f || fscanf(f, "%u", &now) != 1)
+		now = UINT32_MAX;
+	if (f)
+		fclose(f);
+	return now == n ? 0 : -1;
+}
+
+/* 10^6 blocks from 4 producers, in the module's memory. */
+TEST(million)
+{
+	static const char *const args[] = {
+		"-p", "4", "-n", "250000", "-b", "64", "-c", "4096",
+		"-m", "module", "-o", OUT_FILE, NULL
+	};
+	int rc = record(args);
+
+	log_numbers(_metadata);
+	ASSERT_EQ(0, rc);
+	EXPECT_NE(NULL, strstr(output, "1000000 blocks, 64000000 bytes"));
+	/* The module's own mapping registers from about 6.5 on, not on 6.1. */
+	if (kernel_at_least(6, 5)) {
+		EXPECT_NE(NULL, strstr(output, "registered as 1 fixed buffer (WRITE_FIXED)"));
+	} else {
+		EXPECT_NE(NULL, strstr(output, "plain writes from the ring (WRITE): the kernel refused to register it: Operation not supported"));
+	}
+	verify(_metadata, OUT_FILE, 64, 4, 250000);
+	unlink(OUT_FILE);
+}
+
+/* The caller's memory: anonymous, and 2 MiB huge pages (one, reserved here). */
+static void record_user(struct __test_metadata *_metadata, const char *mem)
+{
+	const char *const args[] = {
+		"-p", "2", "-n", "8192", "-b", "4096", "-c", "512",
+		"-m", mem, "-o", OUT_FILE, NULL
+	};
+	int rc = record(args);
+
+	log_numbers(_metadata);
+#ifdef WELL_CREATE_USER
+	ASSERT_EQ(0, rc);
+	EXPECT_NE(NULL, strstr(output, "16384 blocks, 67108864 bytes"));
+	/* Anonymous and hugetlb memory register on every kernel. */
+	EXPECT_NE(NULL, strstr(output, "registered as 1 fixed buffer (WRITE_FIXED)"));
+	verify(_metadata, OUT_FILE, 4096, 2, 8192);
+#else
+	/* This module has no rings in caller memory: CREATE says EINVAL. */
+	ASSERT_EQ(3, rc);
+	EXPECT_NE(NULL, strstr(output, "not supported by this kernel module"));
+#endif
+	unlink(OUT_FILE);
+}
+
+TEST(anon)
+{
+	record_user(_metadata, "anon");
+}
+
+TEST(hugetlb)
+{
+	ASSERT_EQ(0, set_hugepages(1));
+	record_user(_metadata, "hugetlb");
+	EXPECT_EQ(0, set_hugepages(0));
+}
+
+TEST(hugetlb_none_reserved)
+{
+	static const char *const args[] = {
+		"-n", "1", "-b", "4096", "-c", "512", "-m", "hugetlb",
+		"-o", OUT_FILE, NULL
+	};
+
+	ASSERT_EQ(0, set_hugepages(0));
+	EXPECT_EQ(3, record(args));
+	log_numbers(_metadata);
+	EXPECT_NE(NULL, strstr(output, "-m hugetlb: cannot map 2097152 bytes of 2 MiB huge pages: Cannot allocate memory: reserve them first"));
+	unlink(OUT_FILE);
+}
+
+/*
+ * O_DIRECT on tmpfs: refused at open() before 6.6; from 6.6 tmpfs takes
+ * it, does not report an alignment, and well-record assumes 512 bytes.
+ */
+TEST(direct)
+{
+	static const char *const args[] = {
+		"-d", "-p", "2", "-n", "4096", "-b", "4096", "-c", "256",
+		"-o", OUT_FILE, NULL
+	};
+	static const char *const small[] = {
+		"-d", "-n", "16", "-b", "64", "-o", OUT_FILE, NULL
+	};
+	int rc = record(args);
+
+	log_numbers(_metadata);
+	if (!kernel_at_least(6, 6)) {
+		EXPECT_EQ(3, rc);
+		EXPECT_NE(NULL, strstr(output, "-d: cannot open " OUT_FILE " with O_DIRECT: Invalid argument: its file system does not support direct I/O"));
+		unlink(OUT_FILE);
+		return;
+	}
+	ASSERT_EQ(0, rc);
+	EXPECT_NE(NULL, strstr(output, ", O_DIRECT"));
+	verify(_metadata, OUT_FILE, 4096, 2, 4096);
+	rc = record(small);
+	log_numbers(_metadata);
+	EXPECT_EQ(3, rc);
+	EXPECT_NE(NULL, strstr(output, "-d: block size 64 is not a multiple of " OUT_FILE "'s direct I/O alignment (512 in memory, 512 in the file; assumed"));
+	unlink(OUT_FILE);
+}
+
+/*
+ * A file system of 64 KiB: the 17th block of 4 KiB does not fit, and the
+ * error names it; the 16 before it are in the file, intact. One write in
+ * flight (-q 1), so that the blocks reach the file in their order.
+ */
+TEST(write_fails)
+{
+	static const char *const args[] = {
+		"-n", "1000", "-b", "4096", "-c", "64", "-q", "1",
+		"-o", SMALL_FS "/out", NULL
+	};
+	struct well_dev_tally t = { .producers = 1 };
+	int fd, rc;
+
+	mkdir(SMALL_FS, 0755);
+	ASSERT_EQ(0, mount("tmpfs", SMALL_FS, "tmpfs", 0, "size=64k"));
+	rc = record(args);
+	log_numbers(_metadata);
+	EXPECT_EQ(1, rc);
+	EXPECT_NE(NULL, strstr(output, SMALL_FS "/out: block 16 (file offset 65536): write failed: No space left on device"));
+	fd = open(SMALL_FS "/out", O_RDONLY);
+	EXPECT_LE(0, fd);
+	if (fd >= 0) {
+		EXPECT_EQ(0, well_dev_tally_file(fd, 4096, &t, NULL));
+		EXPECT_EQ(16, t.blocks);
+		EXPECT_EQ(16, t.next[0]);
+		EXPECT_EQ(0, t.bad_csum + t.bad_seq);
+		close(fd);
+	}
+	EXPECT_EQ(0, umount(SMALL_FS));
+	rmdir(SMALL_FS);
+}
+
+/* Usage errors: exit 2, the option named; nothing created. */
+TEST(bad_options)
+{
+	static const char *const mem[] = { "-m", "heap", "-o", OUT_FILE, NULL };
+	static const char *const depth[] = { "-q", "0", "-o", OUT_FILE, NULL };
+	static const char *const noout[] = { "-n", "10", NULL };
+
+	unlink(OUT_FILE);
+	EXPECT_EQ(2, record(mem));
+	EXPECT_NE(NULL, strstr(output, "well-record: -m 'heap': not a kind of memory (expected module, anon or hugetlb)"));
+	EXPECT_EQ(2, record(depth));
+	EXPECT_NE(NULL, strstr(output, "well-record: -q 0: out of range (expected 1..256)"));
+	EXPECT_EQ(2, record(noout));
+	EXPECT_NE(NULL, strstr(output, "well-record: no output file: give -o FILE"));
+	EXPECT_NE(0, access(OUT_FILE, F_OK));
+}
+
+TEST_HARNESS_MAIN
