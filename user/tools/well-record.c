@@ -245,12 +245,7 @@ static int rec_create_user(struct well_dev *dev, enum rec_mem mem,
 	}
 	*map = p;
 	*map_len = len;
-#ifdef WELL_CREATE_USER
 	return well_dev_create_mem(dev, bs, count, p, len);
-#else
-	(void)dev;
-	return -EINVAL;
-#endif
 }
 
 int main(int argc, char **argv)
@@ -263,7 +258,7 @@ int main(int argc, char **argv)
 	double t0, dt, c0, cpu, u0, s0, u1, s1;
 	int opt, err, direct = 0, sync = 0, ret = WELL_EXIT_OK;
 	enum rec_mem mem = MEM_MODULE;
-	size_t map_len = 0, max, n, pos;
+	size_t map_len = 0, max, want, n, pos;
 	char optname[3] = "-?";
 	struct well_stats st;
 	struct io_uring ring;
@@ -368,11 +363,13 @@ int main(int argc, char **argv)
 	if (err) {
 		well_tool_dev_error(TOOL, path, "cannot create a ring on", err);
 		if (mem != MEM_MODULE && err == -EINVAL)
-			fprintf(stderr, TOOL ": -m %s: rings in caller memory are not supported by this kernel module (or this build of " TOOL ")\n",
+			fprintf(stderr, TOOL ": -m %s: rings in caller memory (WELL_CREATE_USER) are not supported by this kernel module\n",
 				mem_names[mem]);
-		fprintf(stderr, TOOL ": the ring asked for: %u blocks of %u bytes in %s memory%s\n",
+		fprintf(stderr, TOOL ": the ring asked for: %u blocks of %u bytes in %s memory%s%s\n",
 			blk_count, blk_size, mem_names[mem],
-			err == -ENOMEM ? ": too much memory, try a smaller -c or -b" : "");
+			err == -ENOMEM ? ": too much memory, try a smaller -c or -b" : "",
+			err == -ENOMEM && mem != MEM_MODULE ?
+			", or raise the limit of locked memory (ulimit -l)" : "");
 		ret = WELL_EXIT_SETUP;
 		goto out_dev;
 	}
@@ -385,8 +382,8 @@ int main(int argc, char **argv)
 	err = io_uring_queue_init(2 * depth, &ring, 0);
 	if (err) {
 		fprintf(stderr, TOOL ": cannot set up an io_uring: %s%s\n",
-			strerror(-err), err == -ENOSYS || err == -EPERM ?
-			" (io_uring disabled in this kernel: kernel.io_uring_disabled)" : "");
+			strerror(-err), err == -EPERM ?
+			" (kernel.io_uring_disabled forbids it)" : "");
 		ret = WELL_EXIT_SETUP;
 		goto out_dev;
 	}
@@ -427,9 +424,16 @@ int main(int argc, char **argv)
 	while (!r.err && !r.release_err) {
 		got = 0;
 		while (consumed < total && r.u.inflight + r.u.waiting < depth) {
-			n = well_dev_consume(&r.dev, &pos,
-					     total - consumed < max ?
-					     total - consumed : max);
+			want = total - consumed < max ? total - consumed : max;
+			/*
+			 * With a write in flight, a short one waits for more
+			 * blocks: fewer, larger writes (the completion comes,
+			 * and then whatever is there goes).
+			 */
+			if (r.u.inflight &&
+			    well_peek(&r.dev.ring->rx) < (want + 1) / 2)
+				break;
+			n = well_dev_consume(&r.dev, &pos, want);
 			if (!n)
 				break;
 			io.pos = pos;
