@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -183,32 +182,8 @@ TEST_F_TIMEOUT(rec, million, 120)
 }
 
 /*
- * Does the module take rings in caller memory (WELL_CREATE_USER)? A module
- * without them answers CREATE with EINVAL, and well-record must say so.
- */
-static int module_takes_user_memory(void)
-{
-	size_t len = 1 << 20;
-	struct well_dev dev;
-	void *mem;
-	int err;
-
-	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
-		return 0;
-	err = well_dev_open(&dev, NULL);
-	if (!err) {
-		err = well_dev_create_mem(&dev, 4096, 256, mem, len);
-		well_dev_close(&dev);
-	}
-	munmap(mem, len);
-	return err != -EINVAL;
-}
-
-/*
- * The caller's memory: anonymous, and 2 MiB huge pages. Both register as
- * a fixed buffer on every kernel.
+ * The caller's memory (WELL_CREATE_USER, pinned by the module): anonymous,
+ * and 2 MiB huge pages. Both register as a fixed buffer on every kernel.
  */
 static void record_user(struct __test_metadata *_metadata, const char *mem)
 {
@@ -219,12 +194,6 @@ static void record_user(struct __test_metadata *_metadata, const char *mem)
 	int rc = run_record(args);
 
 	log_numbers(_metadata);
-	if (!module_takes_user_memory()) {
-		EXPECT_EQ(3, rc);
-		EXPECT_NE(NULL, strstr(output, "(WELL_CREATE_USER) are not supported by this kernel module"));
-		TH_LOG("this well.ko has no WELL_CREATE_USER: refusal checked");
-		return;
-	}
 	ASSERT_EQ(0, rc);
 	EXPECT_NE(NULL, strstr(output, "16384 blocks, 67108864 bytes"));
 	EXPECT_NE(NULL, strstr(output, "registered as 1 fixed buffer (WRITE_FIXED)"));
