@@ -7,7 +7,8 @@
  * from 4 producers; each memory mode the module offers; O_DIRECT where the
  * file system has it and its refusal where it does not; a write that
  * fails (a full file system) named by its block; bad options.
- * Needs well.ko loaded and well-record in PATH (the VM's /bin).
+ * Needs well.ko loaded and well-record: in $WELL_BIN, next to this
+ * program (a kselftest install), or in PATH (the VM's /bin).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,33 @@ static int kernel_at_least(int major, int minor)
 
 static char output[16384];
 
+/* well-record's path: $WELL_BIN, this program's directory, or PATH. */
+static const char *tool_path(void)
+{
+	static char path[4096];
+	const char *bin = getenv("WELL_BIN");
+	char self[4000], *slash;
+	ssize_t n;
+
+	if (bin) {
+		snprintf(path, sizeof(path), "%s/well-record", bin);
+		if (!access(path, X_OK))
+			return path;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/well-record", self);
+			if (!access(path, X_OK))
+				return path;
+		}
+	}
+	return "well-record";
+}
+
 /*
  * Run well-record with @args (NULL-terminated, without argv[0]); its
  * stdout and stderr together in output[]. Return: its exit status, or
@@ -66,7 +94,7 @@ static int run_record(const char *const *args)
 		dup2(pfd[1], 2);
 		close(pfd[0]);
 		close(pfd[1]);
-		execvp(argv[0], (char *const *)argv);
+		execvp(tool_path(), (char *const *)argv);
 		fprintf(stderr, "exec well-record: %s\n", strerror(errno));
 		_exit(127);
 	}
