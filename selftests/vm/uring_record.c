@@ -306,6 +306,8 @@ TEST_F_TIMEOUT(rec, write_fails, 60)
 	log_numbers(_metadata);
 	EXPECT_EQ(1, rc);
 	EXPECT_NE(NULL, strstr(output, SMALL_FS "/out: block 16 (file offset 65536): write failed: No space left on device"));
+	/* How many it had consumed by then depends on the producer's pace. */
+	EXPECT_NE(NULL, strstr(output, "well-record: stopped after "));
 	fd = open(SMALL_FS "/out", O_RDONLY);
 	EXPECT_LE(0, fd);
 	if (fd >= 0) {
@@ -317,6 +319,56 @@ TEST_F_TIMEOUT(rec, write_fails, 60)
 	}
 	EXPECT_EQ(0, umount(SMALL_FS));
 	rmdir(SMALL_FS);
+}
+
+/*
+ * The verifier sees what a recorder could get wrong: a payload byte
+ * changed in block 500 (its checksum), and block 901 overwritten with block 900 (a
+ * producer's sequence with a repeat and a gap).
+ */
+TEST_F_TIMEOUT(rec, verifier_catches, 60)
+{
+	static const char *const args[] = {
+		"-n", "1000", "-b", "256", "-c", "64", "-o", OUT_FILE, NULL
+	};
+	struct well_dev_tally t = { .producers = 1 };
+	uint64_t first_bad = UINT64_MAX;
+	unsigned char blk[256], b;
+	int fd;
+
+	ASSERT_EQ(0, run_record(args));
+	verify(_metadata, OUT_FILE, 256, 1, 1000);
+	fd = open(OUT_FILE, O_RDWR);
+	ASSERT_LE(0, fd);
+	/* Payload byte 10: block 500's payload is 500 % 233 = 34 bytes. */
+	ASSERT_EQ(1, pread(fd, &b, 1, 500 * 256 + 24 + 10));
+	b ^= 1;
+	ASSERT_EQ(1, pwrite(fd, &b, 1, 500 * 256 + 24 + 10));
+	ASSERT_EQ(0, well_dev_tally_file(fd, 256, &t, &first_bad));
+	EXPECT_EQ(1000, t.blocks);
+	EXPECT_EQ(1, t.bad_csum);
+	/* A block with a bad checksum does not count: 501 then follows 499. */
+	EXPECT_EQ(1, t.bad_seq);
+	EXPECT_EQ(500, first_bad);
+
+	ASSERT_EQ(256, pread(fd, blk, 256, 900 * 256));
+	ASSERT_EQ(256, pwrite(fd, blk, 256, 901 * 256));
+	memset(&t, 0, sizeof(t));
+	t.producers = 1;
+	first_bad = UINT64_MAX;
+	ASSERT_EQ(0, well_dev_tally_file(fd, 256, &t, &first_bad));
+	EXPECT_EQ(1, t.bad_csum);
+	/* And 901 repeats 900's number; 902 then follows 900, not 901. */
+	EXPECT_EQ(3, t.bad_seq);
+	EXPECT_EQ(500, first_bad);
+
+	/* A file cut inside a block is not a whole recording. */
+	ASSERT_EQ(0, ftruncate(fd, 1000 * 256 - 1));
+	memset(&t, 0, sizeof(t));
+	t.producers = 1;
+	EXPECT_EQ(-EMSGSIZE, well_dev_tally_file(fd, 256, &t, NULL));
+	EXPECT_EQ(999, t.blocks);
+	close(fd);
 }
 
 /* Usage errors: exit 2, the option named; nothing created. */

@@ -506,11 +506,14 @@ int main(int argc, char **argv)
 			path, strerror(-r.release_err));
 		ret = WELL_EXIT_FAILED;
 	}
-	if (consumed != total) {
+	if (consumed != total && (r.err || r.release_err))
+		fprintf(stderr, TOOL ": stopped after %" PRIu64 " of %" PRIu64 " blocks\n",
+			consumed, total);
+	else if (consumed != total)
 		fprintf(stderr, TOOL ": block %" PRIu64 ": only %" PRIu64 " of %" PRIu64 " blocks arrived\n",
 			consumed, consumed, total);
+	if (consumed != total)
 		ret = WELL_EXIT_FAILED;
-	}
 	bytes = consumed * blk_size;
 	printf(TOOL ": %" PRIu64 " blocks, %" PRIu64 " bytes to %s in %.3f s: %.1f MB/s\n",
 	       consumed, bytes, out, dt, bytes / dt / 1e6);
