@@ -23,6 +23,8 @@
 #   peers    the value columns, in order (default: as first seen; "none")
 #   ratios   the peers to divide by (default: all but subject; "none")
 #   scale    factor applied to every value (1)
+#   range    non-empty: a value cell also shows the lowest and the highest
+#            round, "median (min..max)"
 #   vfmt     printf format of a value ("%.1f"); rfmt of a ratio ("%.2f")
 #   head     the title of the case column ("case")
 #   indent   spaces before every table line (3, under ".. table::")
@@ -74,13 +76,20 @@ $1 != "rec" || NF != 5 { next }
 	have[$2, $3, $4] = 1
 }
 
-# The cell of a value column: the median over the rounds, "-" if none.
-function value_cell(c, p,	r, n, a) {
+# The cell of a value column: the median over the rounds, "-" if none;
+# with range, then (lowest..highest).
+function value_cell(c, p,	r, n, a, m) {
 	n = 0
 	for (r = 1; r <= nround; r++)
 		if (have[c, round_order[r], p])
 			a[++n] = val[c, round_order[r], p]
-	return n ? sprintf(vfmt, median(a, n) * scale) : "-"
+	if (!n)
+		return "-"
+	m = median(a, n)	# sorts a
+	if (range == "" || n == 1)
+		return sprintf(vfmt, m * scale)
+	return sprintf(vfmt " (" vfmt ".." vfmt ")", m * scale, a[1] * scale,
+		       a[n] * scale)
 }
 
 # The cell of a ratio column: median [lowest, highest] of the rounds.
