@@ -96,6 +96,17 @@ $(BENCH_OUT)/ffma_bench-tcmalloc: bench/ffma/bench.c $(FFMA_PC_FILE)
 	$(CC) $(FFMA_CFLAGS) -DPROCESS_MALLOC='"tcmalloc"' -o $@ $< \
 		$(FFMA_SHARED) -ltcmalloc_minimal
 
+# The peers of well-record in bench-kmod (bench/kmod/record_*.c), linked
+# as users link: the installed libwell.a through pkg-config, static for
+# the VM, with the tools' option helpers and the block verifier.
+REC_PEERS	:= $(BENCH_OUT)/record-read $(BENCH_OUT)/record-mmap
+REC_PEER_SRCS	:= bench/kmod/record_peer.c user/tools/tool.c \
+		   selftests/lib/dev_verify.c
+$(BENCH_OUT)/record-%: bench/kmod/record_%.c bench/kmod/record_peer.h \
+		$(REC_PEER_SRCS) $(FFMA_PC_FILE)
+	$(CC) $(FFMA_CFLAGS) -D_GNU_SOURCE -Iselftests/lib -Iuser/tools \
+		-static -o $@ $< $(REC_PEER_SRCS) $(FFMA_STATIC)
+
 # FFMA_BENCH_PROCS processes of each binary (3), FFMA_BENCH_ROUNDS rounds
 # each (4), pooled; the memory table: 3 rounds, a process per run.
 FFMA_BENCH_ROUNDS ?= 4
