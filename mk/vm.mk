@@ -9,7 +9,10 @@
 #                    TCG threads on however many CPUs the host has),
 #                    load well.ko, run one command
 #                    from the listed programs, print its output and
-#                    "# tainted=N"; exit with its status
+#                    "# tainted=N"; exit with its status. VM_DISK=IMAGE
+#                    adds a raw image as the virtio disk /dev/vda,
+#                    VM_KMODS='virtio_blk ext4' modules of the kernel
+#                    itself (with what they need), loaded before well.ko
 # Each kernel release has its own directory, $(OUT)/vm/<release>/, and
 # each vm-run its own initramfs, so runs for two kernels, or two runs at
 # once, never share a file.
@@ -22,6 +25,8 @@ VM_TIMEOUT	?= 540
 VM_CMD		?= cat /proc/version
 VM_BINS		?=
 VM_SMP		?= 2
+VM_DISK		?=
+VM_KMODS	?=
 
 # Tools the VM tests run, in the VM's /bin: uring_record runs well-record.
 VM_TOOLS	:= $(if $(URING_OK),$(OUT)/bin/well-record)
@@ -42,9 +47,10 @@ vm-run: kmod
 	@img=$(VM_DIR)/run-$$$$.cpio.gz; \
 	scripts/vm/mkinitramfs.sh -o $$img \
 		-c '$(subst ','\'',$(VM_CMD))' $(addprefix -b ,$(VM_BINS)) \
+		$(if $(VM_KMODS),-k $(KREL) $(addprefix -m ,$(VM_KMODS))) \
 		$(KMOD_KOS) && \
 	scripts/vm/run.sh -t $(VM_TIMEOUT) -s $(VM_SMP) -k $(VMLINUZ) -r \
-		-i $$img; \
+		$(if $(VM_DISK),-d $(VM_DISK)) -i $$img; \
 	rc=$$?; rm -f $$img; exit $$rc
 
 # make check boots both kernels Debian 12 ships, each in a make of its own.

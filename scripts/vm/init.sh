@@ -7,7 +7,9 @@
 #   again before well.ko), then, with well_probe.ko loaded too (when
 #   built; its own leak cycles, well.ko loaded, run first), the test
 #   programs of /tests; then the taint check.
-# Run mode (/cmd exists): loads well.ko and runs that command instead.
+# Run mode (/cmd exists): loads the kernel's own modules of /lib/kmods
+# (mkinitramfs.sh -m: a virtio disk's driver, a file system) in the order
+# of /lib/kmods/order, then well.ko, and runs that command instead.
 # Leaves through isa-debug-exit: 0 when all passed (qemu exits 1), else 1
 # (qemu exits 3). Lines starting "@@vm" are for scripts/vm/run.sh.
 export PATH=/bin
@@ -76,6 +78,12 @@ run_tests() {
 }
 
 run_command() {
+	if [ -e /lib/kmods/order ]; then
+		while read -r m; do
+			insmod "/lib/kmods/$m.ko" ||
+				echo "# insmod $m.ko failed"
+		done < /lib/kmods/order
+	fi
 	[ -e /lib/modules/well.ko ] && insmod /lib/modules/well.ko
 	[ -e /lib/modules/well_probe.ko ] && insmod /lib/modules/well_probe.ko
 	echo "@@vm run begin"

@@ -4,19 +4,28 @@
 # scripts/vm/leak.sh, kernel modules in /lib/modules, test programs in
 # /tests. With -c, the VM runs COMMAND instead of the tests (run mode);
 # -b adds a program to /bin, with the shared libraries it needs (a tool
-# the command, or a test, runs).
-# Usage: mkinitramfs.sh -o OUT.cpio.gz [-c COMMAND] [-b PROGRAM]... FILE...
+# the command, or a test, runs); -m adds a module of the kernel itself
+# (virtio_blk, ext4) from /lib/modules/KREL (-k) with the modules it
+# depends on, uncompressed, into /lib/kmods, named in load order in
+# /lib/kmods/order (init.sh loads them first in run mode); modules built
+# into that kernel are skipped.
+# Usage: mkinitramfs.sh -o OUT.cpio.gz [-c COMMAND] [-b PROGRAM]...
+#                       [-k KREL -m MODULE...] FILE...
 #   FILE: *.ko goes to /lib/modules, anything else to /tests.
 set -eu
 here=$(dirname "$0")
 out=""
 cmd=""
 bins=""
-while getopts o:c:b: opt; do
+krel=""
+kmods=""
+while getopts o:c:b:k:m: opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	c) cmd=$OPTARG ;;
 	b) bins="$bins $OPTARG" ;;
+	k) krel=$OPTARG ;;
+	m) kmods="$kmods $OPTARG" ;;
 	*) exit 2 ;;
 	esac
 done
@@ -55,6 +64,45 @@ for b in $bins; do
 		cp -L "$lib" "$root$lib"
 	done
 done
+
+# Kernel modules: each after the ones it needs. modules.dep lists every
+# module a module needs, each after the ones that need it: loaded from the
+# end of the list.
+if [ -n "$kmods" ]; then
+	mdir=/lib/modules/$krel
+	[ -n "$krel" ] && [ -r "$mdir/modules.dep" ] ||
+		{ echo "$0: -m needs -k KREL with $mdir/modules.dep" >&2; exit 1; }
+	mkdir -p "$root/lib/kmods"
+	: > "$root/lib/kmods/order"
+	for m in $kmods; do
+		# module names spell - and _ alike
+		pat=$(echo "$m" | sed 's/[-_]/[-_]/g')
+		line=$(grep -E "(^|/)$pat\.ko(\.xz|\.zst|\.gz)?:" \
+		       "$mdir/modules.dep" || true)
+		if [ -z "$line" ]; then
+			grep -qE "(^|/)$pat\.ko\$" "$mdir/modules.builtin" &&
+				continue
+			echo "$0: no module $m in $mdir" >&2
+			exit 1
+		fi
+		for path in $(echo "$line" | awk -F': *' '{
+				n = split($2, d, " ")
+				for (i = n; i >= 1; i--)
+					print d[i]
+				print $1
+			}'); do
+			name=$(basename "$path" | sed 's/\.ko.*$//')
+			grep -qx "$name" "$root/lib/kmods/order" && continue
+			case $path in
+			*.xz) xz -dc "$mdir/$path" ;;
+			*.zst) zstd -dc "$mdir/$path" ;;
+			*.gz) gzip -dc "$mdir/$path" ;;
+			*) cat "$mdir/$path" ;;
+			esac > "$root/lib/kmods/$name.ko"
+			echo "$name" >> "$root/lib/kmods/order"
+		done
+	done
+fi
 
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"

@@ -7,31 +7,39 @@
 #   status 1). A panic (status 0), a timeout or a missing end mark is one
 #   more "not ok" line.
 # Run mode (-r): prints the command's output; exits with its status.
-# Usage: run.sh [-t SECONDS] [-r] [-s VCPUS] -k KERNEL -i INITRAMFS
+# -d IMAGE: a raw disk image as the guest's virtio disk (/dev/vda), with
+#   cache=unsafe: the guest's writes and flushes end in the host's page
+#   cache, so a guest's disk run measures the guest, not the host's disk.
+# Usage: run.sh [-t SECONDS] [-r] [-s VCPUS] [-d IMAGE] -k KERNEL -i INITRAMFS
 set -u
 limit=540
+disk=""
 runmode=0
 smp=2
 kernel=""
 initrd=""
-while getopts t:rs:k:i: opt; do
+while getopts t:rs:d:k:i: opt; do
 	case $opt in
 	t) limit=$OPTARG ;;
 	r) runmode=1 ;;
 	s) smp=$OPTARG ;;
+	d) disk=$OPTARG ;;
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 if [ -z "$kernel" ] || [ -z "$initrd" ]; then
-	echo "usage: $0 [-t SECONDS] [-r] [-s VCPUS] -k KERNEL -i INITRAMFS" >&2
+	echo "usage: $0 [-t SECONDS] [-r] [-s VCPUS] [-d IMAGE] -k KERNEL -i INITRAMFS" >&2
 	exit 2
 fi
 
 # loglevel=4: only errors and worse reach the console, so kernel messages
 # seldom split a TAP line; a WARN panics (panic_on_warn) and the guest
 # prints the kernel log when anything failed.
+set --
+[ -n "$disk" ] &&
+	set -- -drive "file=$disk,format=raw,if=virtio,cache=unsafe,aio=threads"
 raw=$(mktemp)
 log=$(mktemp)
 trap 'rm -f "$raw" "$log"' EXIT
@@ -39,7 +47,7 @@ start=$(date +%s)
 timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" \
 	-m 1G -nographic -no-reboot -nic none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	-kernel "$kernel" -initrd "$initrd" \
+	-kernel "$kernel" -initrd "$initrd" "$@" \
 	-append "console=ttyS0 loglevel=4 panic=-1 oops=panic panic_on_warn=1" \
 	< /dev/null > "$raw" 2>&1
 rc=$?
