@@ -15,7 +15,12 @@
 #   bench-kmod         /dev/well's mapped ring vs its read() path, in the
 #                      VM: KMOD_BENCH_ROUNDS (5), KMOD_BENCH_BLOCKS
 #                      (300000), KMOD_BENCH_OPTS (-e: header-only blocks);
-#                      then bench-kmod-scale
+#                      then bench-kmod-record and bench-kmod-scale
+#   bench-kmod-record  well-record vs read()+write() and mmap+write() of
+#                      the same blocks to tmpfs and to ext4 on a virtio
+#                      disk, buffered and O_DIRECT, in a VM boot of its
+#                      own (the one with the disk): KMOD_REC_ROUNDS (7),
+#                      KMOD_REC_MIB (256 per run), KMOD_REC_PRODUCERS (1)
 #   bench-kmod-scale   kernel producer scaling (1, 2, 4 threads into one
 #                      ring), this tree's well.ko against the one of
 #                      KMOD_BENCH_BASE (the pub_lock publish), both in the
@@ -23,7 +28,7 @@
 #                      KMOD_SCALE_BLOCKS (4000000)
 
 .PHONY: bench bench-steps bench-ring bench-icount bench-ffma \
-	bench-ffma-kernel bench-kmod bench-kmod-scale
+	bench-ffma-kernel bench-kmod bench-kmod-scale bench-kmod-record
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory bench-steps
@@ -140,7 +145,43 @@ bench-kmod: $(OUT)/bin/well-consume
 	$(TABLE) -v subject=mmap -v vfmt=%.0f -v rfmt=%.1f \
 		$(BENCH_OUT)/kmod.raw | tee $(BENCH_OUT)/kmod.rst; \
 	[ $$rc = 0 ] || exit $$rc; \
+	$(MAKE) -s --no-print-directory bench-kmod-record && \
 	$(MAKE) -s --no-print-directory bench-kmod-scale
+
+# The disk of bench-kmod-record: a sparse raw image, ext4 made here
+# (mkfs.ext4 needs no root on a file; its inode tables and journal
+# written now, so no lazy-init thread runs in the guest during the
+# bench), room for three runs' files; made anew for each run, then
+# removed. The tables: $(BENCH_OUT)/kmod-record.rst (MB/s, then CPU s/GB).
+KMOD_REC_ROUNDS		?= 7
+KMOD_REC_MIB		?= 256
+KMOD_REC_PRODUCERS	?= 1
+KMOD_REC_DISK		:= $(BENCH_OUT)/kmod-record.img
+KMOD_REC_KMODS		:= virtio_pci virtio_blk crc32c_generic ext4
+
+bench-kmod-record: $(OUT)/bin/well-record $(REC_PEERS)
+	@rm -f $(KMOD_REC_DISK)
+	@truncate -s $$(($(KMOD_REC_MIB) * 3 + 256))M $(KMOD_REC_DISK)
+	@mkfs.ext4 -F -q -E lazy_itable_init=0,lazy_journal_init=0 \
+		$(KMOD_REC_DISK)
+	@$(MAKE) -s --no-print-directory vm-run VM_TIMEOUT=1800 \
+		VM_DISK=$(KMOD_REC_DISK) VM_KMODS="$(KMOD_REC_KMODS)" \
+		VM_CMD="sh /bin/record.sh $(KMOD_REC_ROUNDS) $(KMOD_REC_MIB) \
+			$(KMOD_REC_PRODUCERS)" \
+		VM_BINS="$(OUT)/bin/well-record $(REC_PEERS) \
+			bench/kmod/record.sh" \
+		> $(BENCH_OUT)/kmod-record.raw; rc=$$?; \
+	rm -f $(KMOD_REC_DISK); \
+	grep -v '^\(cpu\|bp\)*\(rec\|note\)	' $(BENCH_OUT)/kmod-record.raw; \
+	for k in "" cpu bp; do \
+		case $$k in cpu) f=%.2f;; *) f=%.1f;; esac; \
+		sed -n "s/^$$k\(rec\|note\)	/\1	/p" \
+			$(BENCH_OUT)/kmod-record.raw | \
+		$(TABLE) -v subject=well-record -v range=1 -v vfmt=$$f \
+			-v ratios="read+write mmap+write" -v head="blocks, file"; \
+		echo; \
+	done | tee $(BENCH_OUT)/kmod-record.rst; \
+	exit $$rc
 
 # The baseline of bench-kmod-scale: well.ko of the last commit whose
 # kernel producers published under ring->pub_lock, built from git archive

@@ -242,6 +242,9 @@ int record_start(const struct rec_opts *o, struct well_dev *dev,
 	return 0;
 }
 
+/* write() calls made, for the report. */
+static uint64_t record_writes;
+
 /**
  * record_write() - write() all of a buffer, resuming short writes.
  * @o: the options (for the message).
@@ -258,6 +261,7 @@ int record_write(const struct rec_opts *o, int fd, const void *p, size_t len)
 
 	while (len) {
 		n = write(fd, c, len);
+		record_writes++;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -284,39 +288,26 @@ static double record_tv(const struct timeval *a, const struct timeval *b)
 }
 
 /* Read the file back: every producer's blocks complete, in order, intact. */
-static int record_verify(const struct rec_opts *o, struct well_dev *dev,
-			 uint64_t total)
+static int record_verify(const struct rec_opts *o, uint64_t total)
 {
 	struct well_dev_tally t = { .producers = o->producers };
-	size_t bs = o->blk_size, i;
-	ssize_t got;
-	char *buf;
-	int fd;
+	uint64_t first_bad = 0;
+	int fd, err;
 
 	fd = open(o->out, O_RDONLY | O_CLOEXEC);
-	buf = malloc(o->chunk);
-	if (fd < 0 || !buf) {
+	if (fd < 0) {
 		fprintf(stderr, "%s: cannot read %s back: %s\n", o->tool,
 			o->out, strerror(errno));
-		free(buf);
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
-	while ((got = read(fd, buf, o->chunk)) > 0) {
-		for (i = 0; i + bs <= (size_t)got; i += bs)
-			well_dev_tally(dev, &t, buf + i);
-		if ((size_t)got % bs)
-			t.bad_csum++;	/* a partial block: regular files */
-	}
-	free(buf);
+	err = well_dev_tally_file(fd, o->blk_size, &t, &first_bad);
 	close(fd);
+	err = err || t.blocks != total || t.bad_csum || t.bad_seq;
 	printf("%s: verify %s: %" PRIu64 " blocks, %" PRIu64 " checksum, %"
-	       PRIu64 " sequence errors: %s\n", o->tool, o->out, t.blocks,
-	       t.bad_csum, t.bad_seq,
-	       got || t.blocks != total || t.bad_csum || t.bad_seq ?
-	       "FAILED" : "OK");
-	return got || t.blocks != total || t.bad_csum || t.bad_seq ? -1 : 0;
+	       PRIu64 " sequence errors (first bad block %" PRIu64 "): %s\n",
+	       o->tool, o->out, t.blocks, t.bad_csum, t.bad_seq, first_bad,
+	       err ? "FAILED" : "OK");
+	return err ? -1 : 0;
 }
 
 /**
@@ -353,12 +344,15 @@ int record_finish(const struct rec_opts *o, struct well_dev *dev, int fd,
 	/* The two lines of well-record, word for word. */
 	printf("%s: %" PRIu64 " blocks, %.0f bytes to %s in %.3f s: %.1f MB/s\n",
 	       o->tool, done, bytes, o->out, dt, dt > 0 ? bytes / dt / 1e6 : 0);
+	printf("%s: %" PRIu64 " writes, %.1f blocks each\n", o->tool,
+	       record_writes,
+	       record_writes ? (double)done / record_writes : 0.0);
 	printf("%s: CPU %.3f s (user %.3f s, sys %.3f s): %.3f s per GB\n",
 	       o->tool, cpu, record_tv(&t0->ru.ru_utime, &t1.ru.ru_utime),
 	       record_tv(&t0->ru.ru_stime, &t1.ru.ru_stime),
 	       bytes > 0 ? cpu / (bytes / 1e9) : 0);
 	if (!err && done == total && o->verify &&
-	    record_verify(o, dev, total))
+	    record_verify(o, total))
 		err = -EBADMSG;
 	well_dev_close(dev);
 	if (err || done != total) {
