@@ -18,6 +18,8 @@ raw=/tmp/kmod_scale.raw
 : > "$raw"
 
 load() {	# new|base
+	# init.sh loaded well_probe.ko (when built) on well.ko: it goes first.
+	rmmod well_probe 2>/dev/null
 	rmmod well 2>/dev/null
 	case $1 in
 	new) insmod /lib/modules/well.ko ;;
