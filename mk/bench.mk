@@ -19,7 +19,7 @@
 #   bench-kmod-record  well-record vs read()+write() and mmap+write() of
 #                      the same blocks to tmpfs and to ext4 on a virtio
 #                      disk, buffered and O_DIRECT, in a VM boot of its
-#                      own (the one with the disk): KMOD_REC_ROUNDS (7),
+#                      own (the one with the disk): KMOD_REC_ROUNDS (11),
 #                      KMOD_REC_MIB (256 per run), KMOD_REC_PRODUCERS (1)
 #   bench-kmod-scale   kernel producer scaling (1, 2, 4 threads into one
 #                      ring), this tree's well.ko against the one of
@@ -153,7 +153,7 @@ bench-kmod: $(OUT)/bin/well-consume
 # written now, so no lazy-init thread runs in the guest during the
 # bench), room for three runs' files; made anew for each run, then
 # removed. The tables: $(BENCH_OUT)/kmod-record.rst (MB/s, then CPU s/GB).
-KMOD_REC_ROUNDS		?= 7
+KMOD_REC_ROUNDS		?= 11
 KMOD_REC_MIB		?= 256
 KMOD_REC_PRODUCERS	?= 1
 KMOD_REC_DISK		:= $(BENCH_OUT)/kmod-record.img
@@ -174,11 +174,12 @@ bench-kmod-record: $(OUT)/bin/well-record $(REC_PEERS)
 	rm -f $(KMOD_REC_DISK); \
 	grep -v '^\(cpu\|bp\)*\(rec\|note\)	' $(BENCH_OUT)/kmod-record.raw; \
 	for k in "" cpu bp; do \
-		case $$k in cpu) f=%.2f;; *) f=%.1f;; esac; \
+		r="read+write mmap+write"; f=%.1f; \
+		case $$k in cpu) f=%.2f;; bp) r=none;; esac; \
 		sed -n "s/^$$k\(rec\|note\)	/\1	/p" \
 			$(BENCH_OUT)/kmod-record.raw | \
 		$(TABLE) -v subject=well-record -v range=1 -v vfmt=$$f \
-			-v ratios="read+write mmap+write" -v head="blocks, file"; \
+			-v ratios="$$r" -v head="blocks, file"; \
 		echo; \
 	done | tee $(BENCH_OUT)/kmod-record.rst; \
 	exit $$rc

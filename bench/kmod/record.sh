@@ -154,8 +154,9 @@ for kind in note cpunote bpnote; do
 	printf '%s\t%s\n' "$kind" "$what: median (lowest..highest) of"
 	printf '%s\t%s\n' "$kind" "$rounds interleaved rounds of $mib MiB,\
  $producers kernel producer(s), a 16 MiB ring, fdatasync() timed;"
-	printf '%s\t%s\n' "$kind" "well-record/...: median [lowest, highest]\
- of the per-round ratios. well-record: $note_rec."
+	ratios="well-record/...: median [lowest, highest] of the per-round ratios."
+	[ $kind = bpnote ] && ratios="(well-record at most 1/8 of the ring)."
+	printf '%s\t%s\n' "$kind" "$ratios well-record: $note_rec."
 	[ -n "$note_anon" ] &&
 		printf '%s\t%s\n' "$kind" "well-record -m anon: $note_anon."
 done
