@@ -155,7 +155,8 @@ for kind in note cpunote bpnote; do
 	printf '%s\t%s\n' "$kind" "$rounds interleaved rounds of $mib MiB,\
  $producers kernel producer(s), a 16 MiB ring, fdatasync() timed;"
 	ratios="well-record/...: median [lowest, highest] of the per-round ratios."
-	[ $kind = bpnote ] && ratios="(well-record at most 1/8 of the ring)."
+	[ $kind = bpnote ] &&
+		ratios="At most an eighth of the ring (512 or 32 blocks)."
 	printf '%s\t%s\n' "$kind" "$ratios well-record: $note_rec."
 	[ -n "$note_anon" ] &&
 		printf '%s\t%s\n' "$kind" "well-record -m anon: $note_anon."
