@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	rc = record_start(&o, &dev, &t0);
 	if (rc)
 		return rc;
-	total = o.blocks * o.producers;
+	total = o.req.blocks * o.req.producers;
 	max = o.chunk / o.blk_size;
 	while (!err && done < total) {
 		n = well_dev_consume(&dev, &pos, total - done < max ?

@@ -77,8 +77,8 @@ int record_parse(struct rec_opts *o, int argc, char **argv,
 	int opt;
 
 	o->dev_path = "/dev/well";
-	o->producers = 1;
-	o->blocks = 1000000;
+	o->req.producers = 1;
+	o->req.blocks = 1000000;
 	o->blk_size = 4096;
 	o->blk_count = 1024;
 	while ((opt = getopt_long(argc, argv, "o:p:n:b:c:m:dsB:vD:hV",
@@ -86,28 +86,15 @@ int record_parse(struct rec_opts *o, int argc, char **argv,
 		optname[1] = (char)opt;
 		switch (opt) {
 		case 'p':
-			if (well_tool_num(o->tool, optname, optarg, 1,
-					  WELL_PRODUCERS_MAX, &v))
-				return well_tool_usage_error(o->tool);
-			o->producers = v;
-			break;
 		case 'n':
-			if (well_tool_num(o->tool, optname, optarg, 1,
-					  1ULL << 40, &v))
+			if (well_tool_load(o->tool, opt, optarg, &o->req))
 				return well_tool_usage_error(o->tool);
-			o->blocks = v;
 			break;
 		case 'b':
-			if (well_tool_pow2(o->tool, optname, optarg,
-					   WELL_BLK_MIN, WELL_BLK_MAX, &v))
-				return well_tool_usage_error(o->tool);
-			o->blk_size = v;
-			break;
 		case 'c':
-			if (well_tool_pow2(o->tool, optname, optarg, 1,
-					   WELL_COUNT_MAX, &v))
+			if (well_tool_geometry(o->tool, opt, optarg,
+					       &o->blk_size, &o->blk_count))
 				return well_tool_usage_error(o->tool);
-			o->blk_count = v;
 			break;
 		case 'B':
 			if (well_tool_num(o->tool, optname, optarg, 1,
@@ -225,14 +212,10 @@ void record_now(struct rec_clock *c)
 int record_start(const struct rec_opts *o, struct well_dev *dev,
 		 struct rec_clock *t0)
 {
-	struct well_start req = {
-		.producers = o->producers,
-		.blocks = o->blocks,
-	};
 	int err;
 
 	record_now(t0);
-	err = well_dev_start_req(dev, &req);
+	err = well_dev_start_req(dev, &o->req);
 	if (err) {
 		well_tool_dev_error(o->tool, o->dev_path,
 				    "cannot start producers on", err);
@@ -290,7 +273,7 @@ static double record_tv(const struct timeval *a, const struct timeval *b)
 /* Read the file back: every producer's blocks complete, in order, intact. */
 static int record_verify(const struct rec_opts *o, uint64_t total)
 {
-	struct well_dev_tally t = { .producers = o->producers };
+	struct well_dev_tally t = { .producers = o->req.producers };
 	uint64_t first_bad = 0;
 	int fd, err;
 
@@ -327,7 +310,7 @@ static int record_verify(const struct rec_opts *o, uint64_t total)
 int record_finish(const struct rec_opts *o, struct well_dev *dev, int fd,
 		  const struct rec_clock *t0, uint64_t done, int err)
 {
-	uint64_t total = o->blocks * o->producers;
+	uint64_t total = o->req.blocks * o->req.producers;
 	double bytes = (double)done * o->blk_size, dt, cpu;
 	struct rec_clock t1;
 

@@ -22,8 +22,7 @@
  * @tool: the program's name.
  * @dev_path: the device node (--device).
  * @out: the output file (-o).
- * @producers: kernel producers (-p).
- * @blocks: blocks per producer (-n).
+ * @req: the kernel producers: producers (-p), blocks per producer (-n).
  * @blk_size: bytes per block (-b).
  * @blk_count: blocks in the ring (-c).
  * @chunk: most bytes per read() or write() (-B), a multiple of @blk_size
@@ -36,8 +35,7 @@ struct rec_opts {
 	const char *tool;
 	const char *dev_path;
 	const char *out;
-	uint32_t producers;
-	uint64_t blocks;
+	struct well_start req;
 	uint32_t blk_size;
 	uint32_t blk_count;
 	size_t chunk;

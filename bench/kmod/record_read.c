@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	rc = record_start(&o, &dev, &t0);
 	if (rc)
 		return rc;
-	total = o.blocks * o.producers;
+	total = o.req.blocks * o.req.producers;
 	while (done < total) {
 		size_t want = o.chunk;
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/well.h>
 #include <well/version.h>
 #include "tool.h"
 
@@ -71,6 +72,63 @@ int well_tool_pow2(const char *tool, const char *opt, const char *arg,
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+/**
+ * well_tool_geometry() - parse -b BYTES or -c COUNT, the ring's geometry.
+ * @tool: the program's name, for the message.
+ * @opt: the option, 'b' or 'c'.
+ * @arg: its argument.
+ * @blk_size: set by -b: a power of two in [WELL_BLK_MIN, WELL_BLK_MAX].
+ * @blk_count: set by -c: a power of two in [1, WELL_COUNT_MAX].
+ *
+ * Return: 0, or -1 after a message on stderr.
+ */
+int well_tool_geometry(const char *tool, int opt, const char *arg,
+		       uint32_t *blk_size, uint32_t *blk_count)
+{
+	char name[3] = { '-', (char)opt, 0 };
+	uint64_t v;
+
+	if (opt == 'b') {
+		if (well_tool_pow2(tool, name, arg, WELL_BLK_MIN, WELL_BLK_MAX,
+				   &v))
+			return -1;
+		*blk_size = v;
+		return 0;
+	}
+	if (well_tool_pow2(tool, name, arg, 1, WELL_COUNT_MAX, &v))
+		return -1;
+	*blk_count = v;
+	return 0;
+}
+
+/**
+ * well_tool_load() - parse -p PRODUCERS or -n BLOCKS, the kernel's load.
+ * @tool: the program's name, for the message.
+ * @opt: the option, 'p' or 'n'.
+ * @arg: its argument.
+ * @req: -p sets @req->producers (1..WELL_PRODUCERS_MAX), -n
+ *       @req->blocks, the blocks per producer (1..2^40).
+ *
+ * Return: 0, or -1 after a message on stderr.
+ */
+int well_tool_load(const char *tool, int opt, const char *arg,
+		   struct well_start *req)
+{
+	char name[3] = { '-', (char)opt, 0 };
+	uint64_t v;
+
+	if (opt == 'p') {
+		if (well_tool_num(tool, name, arg, 1, WELL_PRODUCERS_MAX, &v))
+			return -1;
+		req->producers = v;
+		return 0;
+	}
+	if (well_tool_num(tool, name, arg, 1, 1ULL << 40, &v))
+		return -1;
+	req->blocks = v;
 	return 0;
 }
 

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * tool.h - what the tools of user/tools/ share: exit codes, checked
- * numeric options, --version, and error messages that name the device
+ * numeric options, the ring and load options (-b -c -p -n), --version, and error messages that name the device
  * and say what to do about it. Not installed.
  */
 #ifndef WELL_TOOL_H
 #define WELL_TOOL_H
 
 #include <stdint.h>
+
+struct well_start;
 
 /*
  * Exit codes of every tool (their --help and man pages say the same).
@@ -31,6 +33,10 @@ int well_tool_num(const char *tool, const char *opt, const char *arg,
 		  uint64_t lo, uint64_t hi, uint64_t *out);
 int well_tool_pow2(const char *tool, const char *opt, const char *arg,
 		   uint64_t lo, uint64_t hi, uint64_t *out);
+int well_tool_geometry(const char *tool, int opt, const char *arg,
+		       uint32_t *blk_size, uint32_t *blk_count);
+int well_tool_load(const char *tool, int opt, const char *arg,
+		   struct well_start *req);
 void well_tool_version(const char *tool);
 int well_tool_usage_error(const char *tool);
 void well_tool_dev_error(const char *tool, const char *path, const char *what,

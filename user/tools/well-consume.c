@@ -99,28 +99,15 @@ int main(int argc, char **argv)
 			path = optarg;
 			break;
 		case 'b':
-			if (well_tool_pow2(TOOL, optname, optarg, WELL_BLK_MIN,
-					   WELL_BLK_MAX, &v))
-				return well_tool_usage_error(TOOL);
-			blk_size = v;
-			break;
 		case 'c':
-			if (well_tool_pow2(TOOL, optname, optarg, 1,
-					   WELL_COUNT_MAX, &v))
+			if (well_tool_geometry(TOOL, opt, optarg, &blk_size,
+					       &blk_count))
 				return well_tool_usage_error(TOOL);
-			blk_count = v;
 			break;
 		case 'p':
-			if (well_tool_num(TOOL, optname, optarg, 1,
-					  WELL_PRODUCERS_MAX, &v))
-				return well_tool_usage_error(TOOL);
-			req.producers = v;
-			break;
 		case 'n':
-			if (well_tool_num(TOOL, optname, optarg, 1, 1ULL << 40,
-					  &v))
+			if (well_tool_load(TOOL, opt, optarg, &req))
 				return well_tool_usage_error(TOOL);
-			req.blocks = v;
 			break;
 		case 'B':
 			if (well_tool_num(TOOL, optname, optarg, 0,

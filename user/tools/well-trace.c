@@ -237,16 +237,10 @@ int main(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'b':
-			if (well_tool_pow2(TOOL, optname, optarg, WELL_BLK_MIN,
-					   WELL_BLK_MAX, &v))
-				return well_tool_usage_error(TOOL);
-			blk_size = v;
-			break;
 		case 'c':
-			if (well_tool_pow2(TOOL, optname, optarg, 1,
-					   WELL_COUNT_MAX, &v))
+			if (well_tool_geometry(TOOL, opt, optarg, &blk_size,
+					       &blk_count))
 				return well_tool_usage_error(TOOL);
-			blk_count = v;
 			break;
 		case 'd':
 			path = optarg;
