@@ -203,6 +203,9 @@ static int well_uring_issue(struct well_uring *u, struct well_uring_slot *slot,
 			io_uring_prep_send(sqe, io->fd, p, len, MSG_NOSIGNAL);
 		break;
 	}
+	if (u->async &&
+	    (io->op == WELL_URING_READ || io->op == WELL_URING_WRITE))
+		io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
 	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)slot | s);
 	slot->busy++;
 	return 0;
@@ -537,7 +540,7 @@ int well_uring_register(struct well_uring *u)
  * @geo: the well whose blocks requests address; its memory set
  *       (well_init(), or a /dev/well client's &dev->geo).
  * @depth: requests in flight at most, at least 1.
- * @flags: 0 or WELL_URING_NO_ZC.
+ * @flags: 0, or WELL_URING_NO_ZC and/or WELL_URING_ASYNC (@u->async).
  *
  * Requests start unregistered; call well_uring_register() for fixed
  * buffers. Probes the ring for IORING_OP_SEND_ZC.
@@ -552,7 +555,7 @@ int well_uring_init(struct well_uring *u, struct io_uring *ring,
 	unsigned int i;
 
 	if (!u || !ring || !geo || !geo->mem || !depth ||
-	    (flags & ~WELL_URING_NO_ZC))
+	    (flags & ~(WELL_URING_NO_ZC | WELL_URING_ASYNC)))
 		return -EINVAL;
 	memset(u, 0, sizeof(*u));
 	u->slots = calloc(depth, sizeof(*u->slots));
@@ -561,6 +564,7 @@ int well_uring_init(struct well_uring *u, struct io_uring *ring,
 	u->ring = ring;
 	u->geo = geo;
 	u->depth = depth;
+	u->async = !!(flags & WELL_URING_ASYNC);
 	for (i = depth; i-- > 0;)
 		well_uring_put(u, &u->slots[i]);
 	if (!(flags & WELL_URING_NO_ZC)) {

@@ -46,6 +46,7 @@ struct well_uring_slot;
 
 /* Flags of well_uring_init(). */
 #define WELL_URING_NO_ZC	0x1u	/* never use IORING_OP_SEND_ZC */
+#define WELL_URING_ASYNC	0x2u	/* READ and WRITE with IOSQE_ASYNC */
 
 /* Return of a @complete callback: the caller keeps the blocks. */
 #define WELL_URING_KEEP		1
@@ -103,6 +104,9 @@ struct well_uring_io {
  *             registered.
  * @zc: SEND uses IORING_OP_SEND_ZC (the kernel has it, probed at
  *      well_uring_init(), and WELL_URING_NO_ZC was not given).
+ * @async: READ and WRITE SQEs carry IOSQE_ASYNC: the kernel hands them
+ *         to an io-wq worker without first trying them inline (set by
+ *         WELL_URING_ASYNC; the caller may change it between requests).
  * @depth: requests the context holds at once.
  * @inflight: requests queued and not yet over.
  * @waiting: requests over, their blocks not yet released because an
@@ -126,6 +130,7 @@ struct well_uring {
 	unsigned int fixed;
 	int reg_error;
 	int zc;
+	int async;
 	unsigned int depth;
 	unsigned int inflight;
 	unsigned int waiting;

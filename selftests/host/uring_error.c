@@ -260,6 +260,55 @@ TEST_F(err, read_meets_end_of_file)
 	EXPECT_EQ(4, well_peek(rx));
 }
 
+/* The SQE queued last (its memory stays as it was after the submit). */
+static const struct io_uring_sqe *last_sqe(struct io_uring *ring)
+{
+	return &ring->sq.sqes[(ring->sq.sqe_tail - 1) & ring->sq.ring_mask];
+}
+
+/*
+ * WELL_URING_ASYNC and @u->async: READ and WRITE SQEs carry IOSQE_ASYNC
+ * exactly while it is set, and still move the same bytes; an unknown
+ * flag is refused.
+ */
+TEST_F(err, async_flag)
+{
+	struct well_side *tx = &self->w.tx, *rx = &self->w.rx;
+	struct well_uring u2;
+
+	if (self->skip)
+		SKIP(return, "io_uring unavailable: %s", strerror(-self->skip));
+	EXPECT_EQ(-EINVAL, well_uring_init(&u2, &self->ring, &self->w, 4,
+					   0x4u));
+	ASSERT_EQ(0, well_uring_init(&u2, &self->ring, &self->w, 4,
+				     WELL_URING_ASYNC));
+	EXPECT_EQ(1, u2.async);
+	well_uring_exit(&u2);
+	EXPECT_EQ(0, self->u.async);
+
+	self->u.async = 1;
+	/* 4 blocks from block 2 of the file: they wrap in the ring (6, 7 | 0, 1). */
+	queue(_metadata, self, tx, rx, 4, self->file, WELL_URING_READ, 2 * BS);
+	EXPECT_EQ(IOSQE_ASYNC, last_sqe(&self->ring)->flags & IOSQE_ASYNC);
+	drain(_metadata, self);
+	ASSERT_EQ(1, self->ndone);
+	EXPECT_EQ(0, self->done[0].error);
+	EXPECT_EQ(4 * BS, self->done[0].done);
+	EXPECT_EQ(0, memcmp(well_access(6, 0, &self->w), self->src + 2 * BS,
+			    2 * BS));
+	EXPECT_EQ(0, memcmp(well_access(6, 2, &self->w), self->src + 4 * BS,
+			    2 * BS));
+
+	self->u.async = 0;
+	queue(_metadata, self, rx, tx, 4, self->file, WELL_URING_WRITE,
+	      8 * BS);
+	EXPECT_EQ(0, last_sqe(&self->ring)->flags & IOSQE_ASYNC);
+	drain(_metadata, self);
+	ASSERT_EQ(2, self->ndone);
+	EXPECT_EQ(0, self->done[1].error);
+	EXPECT_EQ(4 * BS, self->done[1].done);
+}
+
 TEST_F(err, bad_requests_and_foreign_cqes)
 {
 	struct well_uring_io io = { .to = &self->w.rx, .fd = self->file,

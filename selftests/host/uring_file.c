@@ -30,6 +30,7 @@ FIXTURE_VARIANT(copy) {
 	enum mem_kind kind;
 	int reg;
 	unsigned int consumers;
+	unsigned int flags;
 };
 
 /* 8 MiB through 64 x 4 KiB: 32 laps of the ring. */
@@ -52,6 +53,13 @@ FIXTURE_VARIANT_ADD(copy, memfd_fixed) {
 FIXTURE_VARIANT_ADD(copy, hugetlb_fixed) {
 	.blk_size = 4096, .blk_count = 512, .bytes = 8 << 20,
 	.kind = MEM_HUGETLB, .reg = 1, .consumers = 2,
+};
+
+/* Every READ and WRITE with IOSQE_ASYNC (WELL_URING_ASYNC): the same bytes. */
+FIXTURE_VARIANT_ADD(copy, heap_fixed_async) {
+	.blk_size = 4096, .blk_count = 64, .bytes = 8 << 20,
+	.kind = MEM_HEAP, .reg = 1, .consumers = 3,
+	.flags = WELL_URING_ASYNC,
 };
 
 /* Small blocks, small ring: 3 MiB through 16 x 512 B, 384 laps. */
@@ -131,7 +139,7 @@ TEST_F(copy, file_ring_threads_file)
 		.w = &self->w, .in = self->in, .out = self->out,
 		.blocks = self->bytes / variant->blk_size,
 		.consumers = variant->consumers, .reg = variant->reg,
-		.seed = 42,
+		.flags = variant->flags, .seed = 42,
 	};
 	struct stat sb;
 	int ret;

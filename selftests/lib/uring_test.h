@@ -152,6 +152,7 @@ static inline int ut_drain(struct well_uring *u)
  * @blocks: blocks to move.
  * @consumers: consumer threads.
  * @reg: call well_uring_register() in every context.
+ * @flags: every context's well_uring_init() flags.
  * @seed: picks reservation sizes.
  * @reg_ret: well_uring_register()'s return in the reader's context.
  * @init_ret: io_uring_queue_init()'s error, if any.
@@ -164,6 +165,7 @@ struct ut_copy {
 	size_t blocks;
 	unsigned int consumers;
 	int reg;
+	unsigned int flags;
 	uint64_t seed;
 	int reg_ret;
 	int init_ret;
@@ -220,7 +222,7 @@ static inline void *ut_consume(void *arg)
 	size_t n, pos;
 	int ret;
 
-	ret = ut_ctx_init(&c, w, 4, cp->reg, &cp->err, 0);
+	ret = ut_ctx_init(&c, w, 4, cp->reg, &cp->err, cp->flags);
 	if (ret) {
 		ut_fail(&cp->err, ret, 0);
 		return NULL;
@@ -274,7 +276,7 @@ static inline int ut_copy(struct ut_copy *cp)
 	ret = io_uring_queue_init(16, &c.ring, 0);
 	if (ret)
 		return cp->init_ret = ret;
-	ret = well_uring_init(&c.u, &c.ring, w, 8, 0);
+	ret = well_uring_init(&c.u, &c.ring, w, 8, cp->flags);
 	if (ret) {
 		io_uring_queue_exit(&c.ring);
 		return cp->init_ret = ret;
