@@ -198,7 +198,8 @@ if [ -x "$record" ]; then
 		'^Usage: well-record -o FILE' '-o, --output=FILE' \
 		'-p, --producers=N' '-n, --count=N' '-b, --block-size=BYTES' \
 		'-c, --blocks=COUNT' '-m, --memory=KIND' 'module' 'anon' \
-		'hugetlb' '-q, --depth=N' '-d, --direct' '-s, --sync' \
+		'hugetlb' '-q, --depth=N' '-d, --direct' 'preallocated' \
+		'-A, --async=WHEN' 'IOSQE_ASYNC' '-s, --sync' \
 		'-D, --device=PATH' '-h, --help' '-V, --version' \
 		'io-wq' 'kernel producers' '^Exit status:' '1  ran, and a write failed' \
 		'2  usage error' '3  setup error'
@@ -212,6 +213,9 @@ if [ -x "$record" ]; then
 	expect 2 rmem "well-record -m heap: usage error naming the kinds" \
 		"^well-record: -m 'heap': not a kind of memory \(expected module, anon or hugetlb\)" \
 		"--help' for more information"
+	run rasync "$record" -A soon -o "$tmp/rec"
+	expect 2 rasync "well-record -A soon: usage error naming the choices" \
+		"^well-record: -A 'soon': not a choice \\(expected auto, always or never\\)"
 	run rq "$record" -q 0 -o "$tmp/rec"
 	expect 2 rq "well-record -q 0: out of range" \
 		'^well-record: -q 0: out of range \(expected 1\.\.256\)'

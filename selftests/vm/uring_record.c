@@ -6,7 +6,8 @@
  * complete and in order, every checksum right: dev_verify.c). 10^6 blocks
  * from 4 producers; each memory mode the module offers; O_DIRECT where the
  * file system has it and its refusal where it does not; a write that
- * fails (a full file system) named by its block; bad options.
+ * fails (a full file system) named by its block; -d's preallocation and
+ * its refusal by a full file system; -A (IOSQE_ASYNC); bad options.
  * Needs well.ko loaded and well-record: in $WELL_BIN, next to this
  * program (a kselftest install), or in PATH (the VM's /bin).
  */
@@ -205,6 +206,9 @@ TEST_F_TIMEOUT(rec, million, 120)
 	       "registered as 1 fixed buffer (WRITE_FIXED)" :
 	       "plain writes from the ring (WRITE): the kernel refused to register it: Operation not supported";
 	EXPECT_NE(NULL, strstr(output, path));
+	/* -A auto on tmpfs: decided by the first write, either way. */
+	EXPECT_TRUE(strstr(output, "writes with IOSQE_ASYNC (auto: the first write, tried inline, went to io-wq)") ||
+		    strstr(output, "writes without IOSQE_ASYNC (auto: the first write went inline)"));
 	verify(_metadata, OUT_FILE, 64, 4, 250000);
 	unlink(OUT_FILE);
 }
@@ -278,6 +282,8 @@ TEST_F_TIMEOUT(rec, direct, 60)
 	}
 	ASSERT_EQ(0, rc);
 	EXPECT_NE(NULL, strstr(output, ", O_DIRECT"));
+	/* Preallocated to the total, cut to what was written: exactly it. */
+	EXPECT_NE(NULL, strstr(output, ", file preallocated; io-wq workers"));
 	verify(_metadata, OUT_FILE, 4096, 2, 4096);
 	rc = run_record(small);
 	log_numbers(_metadata);
@@ -319,6 +325,65 @@ TEST_F_TIMEOUT(rec, write_fails, 60)
 	}
 	EXPECT_EQ(0, umount(SMALL_FS));
 	rmdir(SMALL_FS);
+}
+
+/*
+ * -d preallocates the whole recording first: on a file system of 64 KiB,
+ * 1000 blocks of 4 KiB do not fit, a setup error before any block, and
+ * the file is left empty. Before 6.6 tmpfs refuses O_DIRECT instead.
+ */
+TEST_F_TIMEOUT(rec, preallocate_fails, 60)
+{
+	static const char *const args[] = {
+		"-d", "-n", "1000", "-b", "4096", "-c", "64",
+		"-o", SMALL_FS "/out", NULL
+	};
+	struct stat sb;
+	int rc;
+
+	mkdir(SMALL_FS, 0755);
+	ASSERT_EQ(0, mount("tmpfs", SMALL_FS, "tmpfs", 0, "size=64k"));
+	rc = run_record(args);
+	log_numbers(_metadata);
+	EXPECT_EQ(3, rc);
+	if (kernel_at_least(6, 6)) {
+		EXPECT_NE(NULL, strstr(output, SMALL_FS "/out: cannot preallocate 4096000 bytes: No space left on device"));
+		EXPECT_EQ(0, stat(SMALL_FS "/out", &sb));
+		EXPECT_EQ(0, sb.st_size);
+	} else {
+		EXPECT_NE(NULL, strstr(output, "with O_DIRECT: Invalid argument"));
+	}
+	EXPECT_EQ(NULL, strstr(output, "blocks, "));
+	EXPECT_EQ(0, umount(SMALL_FS));
+	rmdir(SMALL_FS);
+}
+
+/*
+ * -A always: every write goes to io-wq, so the process has a worker at
+ * the end; -A never on a file that is not regular (/dev/null) says so.
+ * The file is still exact.
+ */
+TEST_F_TIMEOUT(rec, async, 60)
+{
+	static const char *const always[] = {
+		"-A", "always", "-n", "4096", "-b", "4096", "-c", "256",
+		"-o", OUT_FILE, NULL
+	};
+	static const char *const null[] = {
+		"-n", "4096", "-b", "4096", "-c", "256", "-o", "/dev/null", NULL
+	};
+	const char *w;
+
+	ASSERT_EQ(0, run_record(always));
+	log_numbers(_metadata);
+	EXPECT_NE(NULL, strstr(output, "writes with IOSQE_ASYNC (-A always); io-wq workers at the end: "));
+	w = strstr(output, "io-wq workers at the end: ");
+	ASSERT_NE(NULL, w);
+	EXPECT_LT(0, atoi(w + strlen("io-wq workers at the end: ")));
+	verify(_metadata, OUT_FILE, 4096, 1, 4096);
+	ASSERT_EQ(0, run_record(null));
+	log_numbers(_metadata);
+	EXPECT_NE(NULL, strstr(output, "writes without IOSQE_ASYNC (not a regular file)"));
 }
 
 /*
@@ -377,6 +442,7 @@ TEST_F_TIMEOUT(rec, bad_options, 60)
 	static const char *const mem[] = { "-m", "heap", "-o", OUT_FILE, NULL };
 	static const char *const depth[] = { "-q", "0", "-o", OUT_FILE, NULL };
 	static const char *const noout[] = { "-n", "10", NULL };
+	static const char *const async[] = { "-A", "soon", "-o", OUT_FILE, NULL };
 
 	unlink(OUT_FILE);
 	EXPECT_EQ(2, run_record(mem));
@@ -385,6 +451,8 @@ TEST_F_TIMEOUT(rec, bad_options, 60)
 	EXPECT_NE(NULL, strstr(output, "well-record: -q 0: out of range (expected 1..256)"));
 	EXPECT_EQ(2, run_record(noout));
 	EXPECT_NE(NULL, strstr(output, "well-record: no output file: give -o FILE"));
+	EXPECT_EQ(2, run_record(async));
+	EXPECT_NE(NULL, strstr(output, "well-record: -A 'soon': not a choice (expected auto, always or never)"));
 	EXPECT_NE(0, access(OUT_FILE, F_OK));
 }
 

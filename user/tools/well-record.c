@@ -10,6 +10,7 @@
  * missing, 2 usage error, 3 setup error.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -35,6 +36,9 @@
 
 enum rec_mem { MEM_MODULE, MEM_ANON, MEM_HUGETLB };
 static const char *const mem_names[] = { "module", "anon", "hugetlb" };
+
+enum rec_async { ASYNC_AUTO, ASYNC_ALWAYS, ASYNC_NEVER };
+static const char *const async_names[] = { "auto", "always", "never" };
 
 /**
  * struct rec - one recording.
@@ -99,7 +103,13 @@ static void rec_usage(FILE *f)
 		"                         anonymous memory), hugetlb (2 MiB huge pages)\n"
 		"  -q, --depth=N          writes in flight at most, 1..%u (default 8)\n"
 		"  -d, --direct           open FILE with O_DIRECT; the block size must be\n"
-		"                         a multiple of the file's direct I/O alignment\n"
+		"                         a multiple of the file's direct I/O alignment;\n"
+		"                         FILE is preallocated (fallocate) to the total\n"
+		"                         and cut to the bytes written at the end\n"
+		"  -A, --async=WHEN       writes with IOSQE_ASYNC (straight to an io-wq\n"
+		"                         worker, no inline try): auto (the default: on\n"
+		"                         a regular file when its first write, tried\n"
+		"                         inline, went to a worker), always or never\n"
 		"  -s, --sync             fdatasync() FILE before the clock stops\n"
 		"  -D, --device=PATH      the device node (default " DEFAULT_DEV ")\n"
 		"  -h, --help             print this help and exit\n"
@@ -127,6 +137,7 @@ static const struct option rec_long_opts[] = {
 	{ "memory",	required_argument, NULL, 'm' },
 	{ "depth",	required_argument, NULL, 'q' },
 	{ "direct",	no_argument,	   NULL, 'd' },
+	{ "async",	required_argument, NULL, 'A' },
 	{ "sync",	no_argument,	   NULL, 's' },
 	{ "device",	required_argument, NULL, 'D' },
 	{ "help",	no_argument,	   NULL, 'h' },
@@ -248,6 +259,62 @@ static int rec_create_user(struct well_dev *dev, enum rec_mem mem,
 	return well_dev_create_mem(dev, bs, count, p, len);
 }
 
+/*
+ * The io-wq workers of this process (threads named iou-wrk-PID), or -1
+ * when /proc/self/task cannot be read. A worker is created when the
+ * first request is handed to io-wq and lives on while idle for seconds.
+ */
+static int rec_iowq_workers(void)
+{
+	char path[300], comm[32];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+	FILE *f;
+
+	d = opendir("/proc/self/task");
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			 de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) &&
+		    !strncmp(comm, "iou-wrk-", 8))
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * -d: preallocate @len bytes so that no write extends the file (an
+ * extending O_DIRECT write takes the exclusive inode lock, and io_uring
+ * cannot try it inline on ext4). Return: 1 preallocated, 0 not supported
+ * here (said), -1 failed (said, the file emptied again).
+ */
+static int rec_preallocate(int fd, const char *path, uint64_t len)
+{
+	if (!fallocate(fd, 0, 0, (off_t)len))
+		return 1;
+	if (errno == EOPNOTSUPP || errno == ENOSYS) {
+		printf(TOOL ": %s: no preallocation (fallocate: %s): writes extend the file\n",
+		       path, strerror(errno));
+		return 0;
+	}
+	fprintf(stderr, TOOL ": %s: cannot preallocate %" PRIu64 " bytes: %s\n",
+		path, len, strerror(errno));
+	if (ftruncate(fd, 0))
+		fprintf(stderr, TOOL ": %s: ftruncate: %s\n", path,
+			strerror(errno));
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct well_start req = { .producers = 1, .blocks = 1000000 };
@@ -258,6 +325,10 @@ int main(int argc, char **argv)
 	double t0, dt, c0, cpu, u0, s0, u1, s1;
 	int opt, err, direct = 0, sync = 0, ret = WELL_EXIT_OK;
 	enum rec_mem mem = MEM_MODULE;
+	enum rec_async async = ASYNC_AUTO;
+	int prealloc = 0, probing = 0, workers;
+	const char *async_why = "";
+	struct stat fst;
 	size_t map_len = 0, max, want, n, pos;
 	char optname[3] = "-?";
 	struct well_stats st;
@@ -266,7 +337,7 @@ int main(int argc, char **argv)
 	struct rec r;
 	int got;
 
-	while ((opt = getopt_long(argc, argv, "o:p:n:b:c:m:q:dsD:hV",
+	while ((opt = getopt_long(argc, argv, "o:p:n:b:c:m:q:dA:sD:hV",
 				  rec_long_opts, NULL)) != -1) {
 		optname[1] = (char)opt;
 		switch (opt) {
@@ -302,6 +373,16 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			direct = 1;
+			break;
+		case 'A':
+			for (async = ASYNC_AUTO; async <= ASYNC_NEVER; async++)
+				if (!strcmp(optarg, async_names[async]))
+					break;
+			if (async > ASYNC_NEVER) {
+				fprintf(stderr, TOOL ": -A '%s': not a choice (expected auto, always or never)\n",
+					optarg);
+				return well_tool_usage_error(TOOL);
+			}
 			break;
 		case 's':
 			sync = 1;
@@ -381,6 +462,25 @@ int main(int argc, char **argv)
 		ret = WELL_EXIT_SETUP;
 		goto out_ring;
 	}
+	if (fstat(r.fd, &fst)) {
+		fprintf(stderr, TOOL ": %s: fstat: %s\n", out, strerror(errno));
+		ret = WELL_EXIT_SETUP;
+		goto out_uring;
+	}
+	if (async == ASYNC_ALWAYS) {
+		r.u.async = 1;
+		async_why = "-A always";
+	} else if (async == ASYNC_NEVER) {
+		async_why = "-A never";
+	} else if (!S_ISREG(fst.st_mode)) {
+		async_why = "not a regular file";
+	} else if (rec_iowq_workers() < 0) {
+		/* No /proc: the file systems tested all fail the inline try. */
+		r.u.async = 1;
+		async_why = "a regular file, /proc/self/task unreadable";
+	} else {
+		probing = 1;	/* the first write decides */
+	}
 	r.u.release = rec_release;
 	r.u.complete = rec_complete;
 	r.u.arg = &r;
@@ -402,6 +502,14 @@ int main(int argc, char **argv)
 	io.fd = r.fd;
 	t0 = rec_now();
 	c0 = rec_cpu(&u0, &s0);
+	/* Inside the timed run: it is part of the cost of writing. */
+	if (direct && S_ISREG(fst.st_mode)) {
+		prealloc = rec_preallocate(r.fd, out, total * blk_size);
+		if (prealloc < 0) {
+			ret = WELL_EXIT_SETUP;
+			goto out_uring;
+		}
+	}
 	err = well_dev_start_req(&r.dev, &req);
 	if (err) {
 		well_tool_dev_error(TOOL, path, "cannot start producers on", err);
@@ -409,8 +517,18 @@ int main(int argc, char **argv)
 		goto out_uring;
 	}
 	while (!r.err && !r.release_err) {
+		if (probing && writes && !r.u.inflight) {
+			/* The first write is over: did it go to io-wq? */
+			probing = 0;
+			r.u.async = rec_iowq_workers() > 0;
+			async_why = r.u.async ?
+				"auto: the first write, tried inline, went to io-wq" :
+				"auto: the first write went inline";
+		}
 		got = 0;
-		while (consumed < total && r.u.inflight + r.u.waiting < depth) {
+		/* While the first write decides -A auto, it is alone. */
+		while (consumed < total &&
+		       r.u.inflight + r.u.waiting < (probing ? 1 : depth)) {
 			want = total - consumed < max ? total - consumed : max;
 			/*
 			 * With a write in flight, a short one waits for more
@@ -466,6 +584,13 @@ int main(int argc, char **argv)
 	while (r.u.inflight && well_uring_run(&r.u, 1) >= 0)
 		;
 	well_uring_flush(&r.u);
+	/* The file holds the blocks written, in order, and nothing else. */
+	if (prealloc &&
+	    ftruncate(r.fd, (off_t)((r.err ? r.err_block : consumed) *
+				   blk_size)) && !r.err) {
+		r.err = -errno;
+		r.err_block = consumed;
+	}
 	if (sync && !r.err && fdatasync(r.fd)) {
 		r.err = -errno;
 		r.err_block = 0;
@@ -508,6 +633,11 @@ int main(int argc, char **argv)
 	       writes ? (double)consumed / writes : 0.0);
 	printf(TOOL ": CPU %.3f s (user %.3f s, sys %.3f s): %.3f s per GB\n",
 	       cpu, u1 - u0, s1 - s0, bytes ? cpu / (bytes / 1e9) : 0.0);
+	workers = rec_iowq_workers();
+	printf(TOOL ": writes %s IOSQE_ASYNC (%s)%s; io-wq workers at the end: %d%s\n",
+	       r.u.async ? "with" : "without", *async_why ? async_why :
+	       "auto: no write was made", prealloc ? ", file preallocated" : "",
+	       workers, workers < 0 ? " (/proc/self/task unreadable)" : "");
 
 out_uring:
 	if (r.u.inflight)	/* the kernel may still read the blocks */
