@@ -21,7 +21,9 @@
 # on the host): "rec" lines MB/s, "cpurec" lines CPU seconds per GB of
 # the writing process (getrusage: io_uring's workers count, the kernel
 # producers do not), "bprec" lines blocks per write request. Round 1 also reads each peer's file back and checks
-# every block (the peers' -v); every run checks the file's size.
+# every block (the peers' -v) and prints whether well-record's writes
+# carried IOSQE_ASYNC (-A auto) and its io-wq workers; every run checks
+# the file's size.
 # Usage: record.sh [ROUNDS [MIB [PRODUCERS]]]   default: 5 256 1
 set -u
 rounds=${1:-5}
@@ -109,6 +111,11 @@ run_case() {	# SIZE TARGET PEER
 	fi
 	printf 'rec\t%s\t%s\t%s\t%s\n' "$c" "$r" "$(peer_name "$3")" "$rate"
 	[ -n "$verify" ] && echo "$out" | grep ': verify ' | sed 's/^/# /'
+	# Round 1: how well-record's writes went (-A auto's choice, io-wq).
+	case $3 in
+	rec|anon) [ "$r" = 1 ] && echo "$out" |
+		sed -n "s/^well-record: writes /# $(peer_name "$3"), $c: writes /p" ;;
+	esac
 }
 
 note_rec=""
