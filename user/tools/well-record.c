@@ -293,6 +293,19 @@ static int rec_iowq_workers(void)
 }
 
 /*
+ * -A auto, the first write over: it was tried inline; a worker now means
+ * it went to io-wq after all, and so would the others. Return: 0.
+ */
+static int rec_decide_async(struct well_uring *u, const char **why)
+{
+	u->async = rec_iowq_workers() > 0;
+	*why = u->async ?
+	       "auto: the first write, tried inline, went to io-wq" :
+	       "auto: the first write went inline";
+	return 0;
+}
+
+/*
  * -d: preallocate @len bytes so that no write extends the file (an
  * extending O_DIRECT write takes the exclusive inode lock, and io_uring
  * cannot try it inline on ext4). Return: 1 preallocated, 0 not supported
@@ -517,14 +530,8 @@ int main(int argc, char **argv)
 		goto out_uring;
 	}
 	while (!r.err && !r.release_err) {
-		if (probing && writes && !r.u.inflight) {
-			/* The first write is over: did it go to io-wq? */
-			probing = 0;
-			r.u.async = rec_iowq_workers() > 0;
-			async_why = r.u.async ?
-				"auto: the first write, tried inline, went to io-wq" :
-				"auto: the first write went inline";
-		}
+		if (probing && writes && !r.u.inflight)
+			probing = rec_decide_async(&r.u, &async_why);
 		got = 0;
 		/* While the first write decides -A auto, it is alone. */
 		while (consumed < total &&
@@ -584,6 +591,8 @@ int main(int argc, char **argv)
 	while (r.u.inflight && well_uring_run(&r.u, 1) >= 0)
 		;
 	well_uring_flush(&r.u);
+	if (probing && writes)	/* the loop ended with the first write */
+		probing = rec_decide_async(&r.u, &async_why);
 	/* The file holds the blocks written, in order, and nothing else. */
 	if (prealloc &&
 	    ftruncate(r.fd, (off_t)((r.err ? r.err_block : consumed) *
