@@ -15,7 +15,8 @@
 #                    itself (with what they need), loaded before well.ko
 # Each kernel release has its own directory, $(OUT)/vm/<release>/, and
 # each vm-run its own initramfs, so runs for two kernels, or two runs at
-# once, never share a file.
+# once, never share a file. A boot that panicked, timed out or stopped
+# early leaves its whole serial console there as console-DATE-PID.log.
 
 .PHONY: vm-image vm-check vm-run
 
@@ -27,6 +28,7 @@ VM_BINS		?=
 VM_SMP		?= 2
 VM_DISK		?=
 VM_KMODS	?=
+VM_KEEP		= -l $(VM_DIR)/console-$$(date +%Y%m%d-%H%M%S)-$$$$.log
 
 # Tools the VM tests run, in the VM's /bin: uring_record runs well-record.
 VM_TOOLS	:= $(if $(URING_OK),$(OUT)/bin/well-record)
@@ -38,7 +40,7 @@ vm-image: kmod $(VM_TEST_BINS) $(VM_TOOLS)
 		$(addprefix -b ,$(VM_TOOLS)) $(KMOD_KOS) $(VM_TEST_BINS)
 
 vm-check: vm-image
-	scripts/vm/run.sh -t $(VM_TIMEOUT) -k $(VMLINUZ) \
+	scripts/vm/run.sh -t $(VM_TIMEOUT) $(VM_KEEP) -k $(VMLINUZ) \
 		-i $(VM_DIR)/initramfs.cpio.gz
 
 vm-run: kmod
@@ -49,7 +51,8 @@ vm-run: kmod
 		-c '$(subst ','\'',$(VM_CMD))' $(addprefix -b ,$(VM_BINS)) \
 		$(if $(VM_KMODS),-k $(KREL) $(addprefix -m ,$(VM_KMODS))) \
 		$(KMOD_KOS) && \
-	scripts/vm/run.sh -t $(VM_TIMEOUT) -s $(VM_SMP) -k $(VMLINUZ) -r \
+	scripts/vm/run.sh -t $(VM_TIMEOUT) -s $(VM_SMP) $(VM_KEEP) \
+		-k $(VMLINUZ) -r \
 		$(if $(VM_DISK),-d $(VM_DISK)) -i $$img; \
 	rc=$$?; rm -f $$img; exit $$rc
 

@@ -10,7 +10,10 @@
 # -d IMAGE: a raw disk image as the guest's virtio disk (/dev/vda), with
 #   cache=unsafe: the guest's writes and flushes end in the host's page
 #   cache, so a guest's disk run measures the guest, not the host's disk.
-# Usage: run.sh [-t SECONDS] [-r] [-s VCPUS] [-d IMAGE] -k KERNEL -i INITRAMFS
+# -l FILE: when the boot went wrong (a panic, a timeout, no end mark), the
+#   whole serial console is kept in FILE, so an oops seen once can be read.
+# Usage: run.sh [-t SECONDS] [-r] [-s VCPUS] [-d IMAGE] [-l FILE] -k KERNEL
+#               -i INITRAMFS
 set -u
 limit=540
 disk=""
@@ -18,19 +21,22 @@ runmode=0
 smp=2
 kernel=""
 initrd=""
-while getopts t:rs:d:k:i: opt; do
+keep=""
+while getopts t:rs:d:l:k:i: opt; do
 	case $opt in
 	t) limit=$OPTARG ;;
 	r) runmode=1 ;;
 	s) smp=$OPTARG ;;
 	d) disk=$OPTARG ;;
+	l) keep=$OPTARG ;;
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 if [ -z "$kernel" ] || [ -z "$initrd" ]; then
-	echo "usage: $0 [-t SECONDS] [-r] [-s VCPUS] [-d IMAGE] -k KERNEL -i INITRAMFS" >&2
+	echo "usage: $0 [-t SECONDS] [-r] [-s VCPUS] [-d IMAGE] [-l FILE]" \
+		"-k KERNEL -i INITRAMFS" >&2
 	exit 2
 fi
 
@@ -64,6 +70,11 @@ case $rc in
 esac
 [ -z "$problem" ] && ! grep -q '^@@vm \(end\|run end\)' "$log" &&
 	problem="the guest stopped before its end mark"
+
+if [ -n "$problem" ] && [ -n "$keep" ]; then
+	mkdir -p "$(dirname "$keep")" && cp "$log" "$keep" &&
+		echo "vm: $problem; the serial console is in $keep" >&2
+fi
 
 uptime_at() {	# MARK: guest uptime printed with it
 	sed -n "s/^@@vm $1 .*uptime=\([0-9.]*\).*/\1/p" "$log" | head -n 1
