@@ -6,7 +6,8 @@
 #                    well.ko loaded, load/unload leak cycles, taint
 #   make vm-run VM_CMD='well-consume -n 1000' [VM_BINS='$(OUT)/bin/...']
 #                    [VM_TIMEOUT=S] [VM_SMP=N]: boot (N vCPUs, default 2;
-#                    TCG threads on however many CPUs the host has),
+#                    TCG threads on however many CPUs the host has;
+#                    VM_TCG=single runs them in turn on one thread),
 #                    load well.ko, run one command
 #                    from the listed programs, print its output and
 #                    "# tainted=N"; exit with its status. VM_DISK=IMAGE
@@ -26,6 +27,7 @@ VM_TIMEOUT	?= 540
 VM_CMD		?= cat /proc/version
 VM_BINS		?=
 VM_SMP		?= 2
+VM_TCG		?= multi
 VM_DISK		?=
 VM_KMODS	?=
 VM_KEEP		= -l $(VM_DIR)/console-$$(date +%Y%m%d-%H%M%S)-$$$$.log
@@ -40,7 +42,7 @@ vm-image: kmod $(VM_TEST_BINS) $(VM_TOOLS)
 		$(addprefix -b ,$(VM_TOOLS)) $(KMOD_KOS) $(VM_TEST_BINS)
 
 vm-check: vm-image
-	scripts/vm/run.sh -t $(VM_TIMEOUT) $(VM_KEEP) -k $(VMLINUZ) \
+	scripts/vm/run.sh -t $(VM_TIMEOUT) -T $(VM_TCG) $(VM_KEEP) -k $(VMLINUZ) \
 		-i $(VM_DIR)/initramfs.cpio.gz
 
 vm-run: kmod
@@ -51,7 +53,7 @@ vm-run: kmod
 		-c '$(subst ','\'',$(VM_CMD))' $(addprefix -b ,$(VM_BINS)) \
 		$(if $(VM_KMODS),-k $(KREL) $(addprefix -m ,$(VM_KMODS))) \
 		$(KMOD_KOS) && \
-	scripts/vm/run.sh -t $(VM_TIMEOUT) -s $(VM_SMP) $(VM_KEEP) \
+	scripts/vm/run.sh -t $(VM_TIMEOUT) -s $(VM_SMP) -T $(VM_TCG) $(VM_KEEP) \
 		-k $(VMLINUZ) -r \
 		$(if $(VM_DISK),-d $(VM_DISK)) -i $$img; \
 	rc=$$?; rm -f $$img; exit $$rc

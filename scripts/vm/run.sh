@@ -10,23 +10,30 @@
 # -d IMAGE: a raw disk image as the guest's virtio disk (/dev/vda), with
 #   cache=unsafe: the guest's writes and flushes end in the host's page
 #   cache, so a guest's disk run measures the guest, not the host's disk.
+# -T single|multi: TCG's threading (default multi: one host thread per
+#   vCPU, real concurrency). Under multi, QEMU 7.2 (Debian 12) breaks the
+#   kernel's text patching: an "Oops: int3" in __schedule (6.12), a hang
+#   (6.1) once the sched_switch tracepoint is turned on and off
+#   (Documentation/testing.rst, toggle-tp.sh); single runs the vCPUs in turn.
 # -l FILE: when the boot went wrong (a panic, a timeout, no end mark), the
 #   whole serial console is kept in FILE, so an oops seen once can be read.
-# Usage: run.sh [-t SECONDS] [-r] [-s VCPUS] [-d IMAGE] [-l FILE] -k KERNEL
-#               -i INITRAMFS
+# Usage: run.sh [-t SECONDS] [-r] [-s VCPUS] [-T THREAD] [-d IMAGE] [-l FILE]
+#               -k KERNEL -i INITRAMFS
 set -u
 limit=540
 disk=""
 runmode=0
 smp=2
+thread=multi
 kernel=""
 initrd=""
 keep=""
-while getopts t:rs:d:l:k:i: opt; do
+while getopts t:rs:T:d:l:k:i: opt; do
 	case $opt in
 	t) limit=$OPTARG ;;
 	r) runmode=1 ;;
 	s) smp=$OPTARG ;;
+	T) thread=$OPTARG ;;
 	d) disk=$OPTARG ;;
 	l) keep=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -35,7 +42,8 @@ while getopts t:rs:d:l:k:i: opt; do
 	esac
 done
 if [ -z "$kernel" ] || [ -z "$initrd" ]; then
-	echo "usage: $0 [-t SECONDS] [-r] [-s VCPUS] [-d IMAGE] [-l FILE]" \
+	echo "usage: $0 [-t SECONDS] [-r] [-s VCPUS] [-T THREAD] [-d IMAGE]" \
+		"[-l FILE]" \
 		"-k KERNEL -i INITRAMFS" >&2
 	exit 2
 fi
@@ -50,7 +58,7 @@ raw=$(mktemp)
 log=$(mktemp)
 trap 'rm -f "$raw" "$log"' EXIT
 start=$(date +%s)
-timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" \
+timeout -k 10 "$limit" qemu-system-x86_64 -accel "tcg,thread=$thread" -smp "$smp" \
 	-m 1G -nographic -no-reboot -nic none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$kernel" -initrd "$initrd" "$@" \
