@@ -17,6 +17,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/jhash.h>
 #include <linux/kthread.h>
 #include <linux/limits.h>
@@ -152,14 +153,33 @@ static bool mpmc_stopped(struct mpmc *run)
 	return READ_ONCE(run->stop) || kthread_should_stop();
 }
 
+/*
+ * After @*idle attempts in a row that found nothing to do: give the CPU
+ * away, and after MPMC_SPINS of them sleep briefly, so that a vCPU whose
+ * threads all wait goes idle. Under single-threaded TCG (make vm-check)
+ * the vCPUs take turns on one host thread, and a spinning vCPU would
+ * keep the other, which holds what it waits for, from running.
+ */
+#define MPMC_SPINS	64
+
+static void mpmc_idle(unsigned int *idle)
+{
+	if (++*idle < MPMC_SPINS)
+		cond_resched();
+	else
+		usleep_range(20, 50);
+}
+
 /* Release into @to in reservation order, waiting for earlier releasers. */
 static bool mpmc_release(struct mpmc *run, struct well_side *to, size_t n,
 			 size_t pos)
 {
+	unsigned int idle = 0;
+
 	while (!well_release_multi(to, n, pos)) {
 		if (mpmc_stopped(run))
 			return false;
-		cond_resched();
+		mpmc_idle(&idle);
 	}
 	return true;
 }
@@ -175,6 +195,7 @@ static int mpmc_producer(void *arg)
 {
 	struct mpmc_worker *me = arg;
 	struct mpmc *run = me->run;
+	unsigned int idle = 0;
 	u64 seq = 0;
 	size_t pos, n, i;
 
@@ -182,9 +203,10 @@ static int mpmc_producer(void *arg)
 		n = well_reserve(&ring.tx, &pos,
 				 min_t(u64, 1 + seq % 3, MPMC_BLOCKS - seq));
 		if (!n) {
-			cond_resched();
+			mpmc_idle(&idle);
 			continue;
 		}
+		idle = 0;
 		for (i = 0; i < n; i++, seq++) {
 			struct mpmc_blk *blk = well_access(pos, i, &ring);
 
@@ -222,6 +244,7 @@ static int mpmc_consumer(void *arg)
 {
 	struct mpmc_worker *me = arg;
 	struct mpmc *run = me->run;
+	unsigned int idle = 0;
 	size_t pos, n, i;
 
 	/* A loop bound only: pairs with nothing, the ring orders the data. */
@@ -229,9 +252,10 @@ static int mpmc_consumer(void *arg)
 	       !mpmc_stopped(run)) {
 		n = well_reserve(&ring.rx, &pos, 1 + me->blocks % 4);
 		if (!n) {
-			cond_resched();
+			mpmc_idle(&idle);
 			continue;
 		}
+		idle = 0;
 		for (i = 0; i < n; i++)
 			mpmc_check(me, well_access(pos, i, &ring));
 		if (!mpmc_release(run, &ring.tx, n, pos))
