@@ -512,6 +512,8 @@ void ffma_collect(struct ffma *ffma)
 	/* A5: pairs with R5 in ffma_free_remote(); only we empty the stack. */
 	while (!well_cas_acq_rel(&ffma->remote, &head, 0))
 		;
+	/* For ThreadSanitizer: A5 above, pairs with R5's release. */
+	ffma_race_acquire(&ffma->remote);
 	p = (char *)head;
 	while (p) {
 		char *next = ffma_next(ffma->key, p);
@@ -654,6 +656,8 @@ static void ffma_free_remote(struct ffma *ffma, void *ptr)
 {
 	size_t head = well_load_relaxed(&ffma->remote);
 
+	/* For ThreadSanitizer: R5 below, pairs with A5's acquire. */
+	ffma_race_release(&ffma->remote);
 	do {
 		*(uintptr_t *)ptr = ffma_link(ffma_slice_of(ptr)->key, ptr,
 					      (void *)head);

@@ -70,6 +70,8 @@ static void ffma_cache_lock(struct ffma_cache *cache)
 			;
 		unlocked = 0;
 	}
+	/* For ThreadSanitizer: A1 above, pairs with R1's release. */
+	ffma_race_acquire(&cache->lock);
 }
 
 static void ffma_cache_unlock(struct ffma_cache *cache)
@@ -78,6 +80,8 @@ static void ffma_cache_unlock(struct ffma_cache *cache)
 	 * R1: pairs with A1 of the next holder: the slot array, and the
 	 * header a putter wrote into its slice, reach the next getter.
 	 */
+	/* For ThreadSanitizer: R1 below, pairs with A1's acquire. */
+	ffma_race_release(&cache->lock);
 	well_store_release(&cache->lock, 0);
 }
 

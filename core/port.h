@@ -60,6 +60,20 @@ static inline void ffma_mem_expose(void *ptr, size_t size)
 	(void)size;
 }
 
+/*
+ * The kernel's race detector (KCSAN) sees ffma's atomics themselves:
+ * nothing more to tell it about their handovers.
+ */
+static inline void ffma_race_release(void *addr)
+{
+	(void)addr;
+}
+
+static inline void ffma_race_acquire(void *addr)
+{
+	(void)addr;
+}
+
 /* A clock in milliseconds, for the slice cache's purge and decay. */
 static inline uint64_t ffma_now_ms(void)
 {
@@ -154,6 +168,15 @@ void ffma_large_unmap(void *map, size_t len);
  * may watch its tail and free words (user/ffma_thread.c).
  */
 void ffma_mem_expose(void *ptr, size_t size);
+
+/*
+ * Tell ThreadSanitizer, when the program runs under it, about a handover
+ * made by ffma's own atomics, which it does not see in an uninstrumented
+ * libwell: a release on @addr before the atomic that hands memory over,
+ * an acquire on @addr after the one that takes it (user/port.c).
+ */
+void ffma_race_release(void *addr);
+void ffma_race_acquire(void *addr);
 
 /* CLOCK_MONOTONIC_COARSE in milliseconds (user/port.c). */
 uint64_t ffma_now_ms(void);
