@@ -170,13 +170,28 @@ void ffma_large_unmap(void *map, size_t len);
 void ffma_mem_expose(void *ptr, size_t size);
 
 /*
- * Tell ThreadSanitizer, when the program runs under it, about a handover
- * made by ffma's own atomics, which it does not see in an uninstrumented
- * libwell: a release on @addr before the atomic that hands memory over,
- * an acquire on @addr after the one that takes it (user/port.c).
+ * ThreadSanitizer's runtime, in a program built with -fsanitize=thread
+ * (it exports these to the libraries it loads); weak, so NULL in every
+ * other process. libwell is not instrumented: without these calls the
+ * runtime never sees the handovers ffma's atomics make, and a program's
+ * accesses to an object freed by one thread and reused by another look
+ * like a race. ffma_race_release() goes before the atomic that hands
+ * memory over, ffma_race_acquire() after the one that takes it.
  */
-void ffma_race_release(void *addr);
-void ffma_race_acquire(void *addr);
+extern void __tsan_release(void *addr) __attribute__((__weak__));
+extern void __tsan_acquire(void *addr) __attribute__((__weak__));
+
+static inline void ffma_race_release(void *addr)
+{
+	if (__tsan_release)
+		__tsan_release(addr);
+}
+
+static inline void ffma_race_acquire(void *addr)
+{
+	if (__tsan_acquire)
+		__tsan_acquire(addr);
+}
 
 /* CLOCK_MONOTONIC_COARSE in milliseconds (user/port.c). */
 uint64_t ffma_now_ms(void);

@@ -275,37 +275,6 @@ uint64_t ffma_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/*
- * ThreadSanitizer's runtime, in a program built with -fsanitize=thread
- * (it exports these to the libraries it loads); weak, so NULL in every
- * other process. libwell is not instrumented: without these calls the
- * runtime never sees the handovers ffma's atomics make, and a program's
- * accesses to an object freed by one thread and reused by another look
- * like a race.
- */
-extern void __tsan_release(void *addr) __attribute__((__weak__));
-extern void __tsan_acquire(void *addr) __attribute__((__weak__));
-
-/**
- * ffma_race_release() - a release on @addr, for ThreadSanitizer.
- * @addr: the word whose atomic store or CAS hands memory over next.
- */
-void ffma_race_release(void *addr)
-{
-	if (__tsan_release)
-		__tsan_release(addr);
-}
-
-/**
- * ffma_race_acquire() - an acquire on @addr, for ThreadSanitizer.
- * @addr: the word whose atomic load or CAS just took memory over.
- */
-void ffma_race_acquire(void *addr)
-{
-	if (__tsan_acquire)
-		__tsan_acquire(addr);
-}
-
 /**
  * ffma_pages_node() - NUMA node the calling thread runs on.
  *
