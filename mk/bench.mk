@@ -152,8 +152,9 @@ bench-kmod: $(OUT)/bin/well-consume
 # (mkfs.ext4 needs no root on a file; its inode tables and journal
 # written now, so no lazy-init thread runs in the guest during the
 # bench), room for three runs' files; made anew for each run, then
-# removed. The tables: $(BENCH_OUT)/kmod-record.rst (MB/s, CPU s/GB and
-# blocks per write; then, when -m anon ran, its ratios to the two peers).
+# removed. The tables: $(BENCH_OUT)/kmod-record.rst (MB/s, CPU s/GB, CPU
+# s/GB of the main thread and blocks per write; then, when -m anon ran,
+# its ratios to the two peers).
 KMOD_REC_ROUNDS		?= 11
 KMOD_REC_MIB		?= 256
 KMOD_REC_PRODUCERS	?= 1
@@ -173,10 +174,10 @@ bench-kmod-record: $(OUT)/bin/well-record $(REC_PEERS)
 			bench/kmod/record.sh" \
 		> $(BENCH_OUT)/kmod-record.raw; rc=$$?; \
 	rm -f $(KMOD_REC_DISK); \
-	grep -v '^\(cpu\|bp\)*\(rec\|note\)	' $(BENCH_OUT)/kmod-record.raw; \
-	for k in "" cpu bp; do \
+	grep -v '^\(cpu\|thr\|bp\)*\(rec\|note\)	' $(BENCH_OUT)/kmod-record.raw; \
+	for k in "" cpu thr bp; do \
 		r="read+write mmap+write"; f=%.1f; \
-		case $$k in cpu) f=%.2f;; bp) r=none;; esac; \
+		case $$k in cpu) f=%.2f;; thr) f=%.3f; r=none;; bp) r=none;; esac; \
 		sed -n "s/^$$k\(rec\|note\)	/\1	/p" \
 			$(BENCH_OUT)/kmod-record.raw | \
 		$(TABLE) -v subject=well-record -v range=1 -v vfmt=$$f \

@@ -20,10 +20,11 @@
 # Prints records for bench/table.awk (make bench-kmod-record formats them
 # on the host): "rec" lines MB/s, "cpurec" lines CPU seconds per GB of
 # the writing process (getrusage: io_uring's workers count, the kernel
-# producers do not), "bprec" lines blocks per write request. Round 1 also reads each peer's file back and checks
-# every block (the peers' -v) and prints whether well-record's writes
-# carried IOSQE_ASYNC (-A auto) and its io-wq workers; every run checks
-# the file's size.
+# producers do not), "thrrec" lines CPU seconds per GB of its main
+# thread alone (the consumer; the rest is io-wq workers'), "bprec" lines
+# blocks per write request. Round 1 also reads each peer's file back and
+# checks every block (the peers' -v) and prints well-record's io-wq
+# workers; every run checks the file's size.
 # Usage: record.sh [ROUNDS [MIB [PRODUCERS]]]   default: 5 256 1
 set -u
 rounds=${1:-5}
@@ -87,6 +88,8 @@ run_case() {	# SIZE TARGET PEER
 	       sed -n 's/^[^:]*: [0-9]* blocks, .* s: \([0-9.]*\) MB\/s$/\1/p')
 	cpu=$(echo "$out" |
 	      sed -n 's/^[^:]*: CPU .*: \([0-9.]*\) s per GB$/\1/p')
+	thr=$(echo "$out" |
+	      sed -n 's/^[^:]*: CPU in this thread \([0-9.]*\) s, .*/\1/p')
 	per=$(echo "$out" |
 	      sed -n 's/^[^:]*: [0-9]* writes, \([0-9.]*\) blocks each$/\1/p')
 	c="$(($1 >> 10)) KiB, $(target_name "$2")"
@@ -96,7 +99,7 @@ run_case() {	# SIZE TARGET PEER
 	rec) note_rec=${note_rec:-$m} ;;
 	anon) note_anon=${note_anon:-$m} ;;
 	esac
-	if [ $rc != 0 ] || [ -z "$rate" ] || [ -z "$cpu" ] ||
+	if [ $rc != 0 ] || [ -z "$rate" ] || [ -z "$cpu" ] || [ -z "$thr" ] ||
 	   [ "$fsize" != $((bytes / $1 / producers * producers * $1)) ]; then
 		echo "# FAILED: $(peer_name "$3"), $c, round $r (status $rc," \
 		     "file size $fsize):" >&2
@@ -106,12 +109,16 @@ run_case() {	# SIZE TARGET PEER
 	else
 		printf 'cpurec\t%s\t%s\t%s\t%s\n' "$c" "$r" \
 			"$(peer_name "$3")" "$cpu"
+		printf 'thrrec\t%s\t%s\t%s\t%s\n' "$c" "$r" \
+			"$(peer_name "$3")" \
+			"$(awk -v t="$thr" -v b="$bytes" 'BEGIN {
+				printf "%.3f", t / (b / 1e9) }')"
 		printf 'bprec\t%s\t%s\t%s\t%s\n' "$c" "$r" \
 			"$(peer_name "$3")" "$per"
 	fi
 	printf 'rec\t%s\t%s\t%s\t%s\n' "$c" "$r" "$(peer_name "$3")" "$rate"
 	[ -n "$verify" ] && echo "$out" | grep ': verify ' | sed 's/^/# /'
-	# Round 1: how well-record's writes went (-A auto's choice, io-wq).
+	# Round 1: how well-record's writes went (IOSQE_ASYNC, io-wq workers).
 	case $3 in
 	rec|anon) [ "$r" = 1 ] && echo "$out" |
 		sed -n "s/^well-record: writes /# $(peer_name "$3"), $c: writes /p" ;;
@@ -152,10 +159,11 @@ while [ "$r" -le "$rounds" ]; do
 done
 umount /mnt/disk
 
-for kind in note cpunote bpnote; do
+for kind in note cpunote thrnote bpnote; do
 	case $kind in
 	note) what="MB/s (higher is better)" ;;
 	cpunote) what="CPU seconds per GB written (lower is better)" ;;
+	thrnote) what="CPU seconds per GB in the main thread (the rest: io-wq workers)" ;;
 	bpnote) what="Blocks per write request" ;;
 	esac
 	printf '%s\t%s\n' "$kind" "$what: median (lowest..highest) of"
@@ -164,6 +172,8 @@ for kind in note cpunote bpnote; do
 	ratios="well-record/...: median [lowest, highest] of the per-round ratios."
 	[ $kind = bpnote ] &&
 		ratios="At most an eighth of the ring (512 or 32 blocks)."
+	[ $kind = thrnote ] &&
+		ratios="The peers have one thread: theirs is all of their CPU."
 	printf '%s\t%s\n' "$kind" "$ratios well-record: $note_rec."
 	[ -n "$note_anon" ] &&
 		printf '%s\t%s\n' "$kind" "well-record -m anon: $note_anon."

@@ -302,7 +302,8 @@ static int record_verify(const struct rec_opts *o, uint64_t total)
  * @done: blocks written.
  * @err: 0, or the -errno the peer's loop stopped with.
  *
- * With -s the fdatasync() is inside the timed run, as in well-record: on
+ * Prints well-record's four result lines word for word. With -s the
+ * fdatasync() is inside the timed run, as in well-record: on
  * a disk it makes the page cache's writeback part of the measure.
  *
  * Return: the exit code.
@@ -324,7 +325,6 @@ int record_finish(const struct rec_opts *o, struct well_dev *dev, int fd,
 	close(fd);
 	dt = t1.wall - t0->wall;
 	cpu = record_cpu(&t1.ru) - record_cpu(&t0->ru);
-	/* The two lines of well-record, word for word. */
 	printf("%s: %" PRIu64 " blocks, %.0f bytes to %s in %.3f s: %.1f MB/s\n",
 	       o->tool, done, bytes, o->out, dt, dt > 0 ? bytes / dt / 1e6 : 0);
 	printf("%s: %" PRIu64 " writes, %.1f blocks each\n", o->tool,
@@ -334,6 +334,9 @@ int record_finish(const struct rec_opts *o, struct well_dev *dev, int fd,
 	       o->tool, cpu, record_tv(&t0->ru.ru_utime, &t1.ru.ru_utime),
 	       record_tv(&t0->ru.ru_stime, &t1.ru.ru_stime),
 	       bytes > 0 ? cpu / (bytes / 1e9) : 0);
+	/* One thread: all of it is this thread's. */
+	printf("%s: CPU in this thread %.3f s, in io-wq workers 0.000 s\n",
+	       o->tool, cpu);
 	if (!err && done == total && o->verify &&
 	    record_verify(o, total))
 		err = -EBADMSG;

@@ -215,7 +215,7 @@ if [ -x "$record" ]; then
 		"--help' for more information"
 	run rasync "$record" -A soon -o "$tmp/rec"
 	expect 2 rasync "well-record -A soon: usage error naming the choices" \
-		"^well-record: -A 'soon': not a choice \\(expected auto, always or never\\)"
+		"^well-record: -A 'soon': not a choice \\(expected never or always\\)"
 	run rq "$record" -q 0 -o "$tmp/rec"
 	expect 2 rq "well-record -q 0: out of range" \
 		'^well-record: -q 0: out of range \(expected 1\.\.256\)'

@@ -206,9 +206,9 @@ TEST_F_TIMEOUT(rec, million, 120)
 	       "registered as 1 fixed buffer (WRITE_FIXED)" :
 	       "plain writes from the ring (WRITE): the kernel refused to register it: Operation not supported";
 	EXPECT_NE(NULL, strstr(output, path));
-	/* -A auto on tmpfs: decided by the first write, either way. */
-	EXPECT_TRUE(strstr(output, "writes with IOSQE_ASYNC (auto: the first write, tried inline, went to io-wq)") ||
-		    strstr(output, "writes without IOSQE_ASYNC (auto: the first write went inline)"));
+	/* The default: every write tried inline first. */
+	EXPECT_NE(NULL, strstr(output, "writes without IOSQE_ASYNC (-A never)"));
+	EXPECT_NE(NULL, strstr(output, "well-record: CPU in this thread "));
 	verify(_metadata, OUT_FILE, 64, 4, 250000);
 	unlink(OUT_FILE);
 }
@@ -360,8 +360,9 @@ TEST_F_TIMEOUT(rec, preallocate_fails, 60)
 
 /*
  * -A always: every write goes to io-wq, so the process has a worker at
- * the end; -A never on a file that is not regular (/dev/null) says so.
- * The file is still exact.
+ * the end, and the CPU time is split between this thread and the
+ * workers; the default on a file that is not regular (/dev/null) says
+ * -A never. The file is still exact.
  */
 TEST_F_TIMEOUT(rec, async, 60)
 {
@@ -380,10 +381,14 @@ TEST_F_TIMEOUT(rec, async, 60)
 	w = strstr(output, "io-wq workers at the end: ");
 	ASSERT_NE(NULL, w);
 	EXPECT_LT(0, atoi(w + strlen("io-wq workers at the end: ")));
+	/* The workers made every write: their CPU time is not 0. */
+	w = strstr(output, ", in io-wq workers ");
+	ASSERT_NE(NULL, w);
+	EXPECT_LT(0.0, atof(w + strlen(", in io-wq workers ")));
 	verify(_metadata, OUT_FILE, 4096, 1, 4096);
 	ASSERT_EQ(0, run_record(null));
 	log_numbers(_metadata);
-	EXPECT_NE(NULL, strstr(output, "writes without IOSQE_ASYNC (not a regular file)"));
+	EXPECT_NE(NULL, strstr(output, "writes without IOSQE_ASYNC (-A never)"));
 }
 
 /*
@@ -452,7 +457,7 @@ TEST_F_TIMEOUT(rec, bad_options, 60)
 	EXPECT_EQ(2, run_record(noout));
 	EXPECT_NE(NULL, strstr(output, "well-record: no output file: give -o FILE"));
 	EXPECT_EQ(2, run_record(async));
-	EXPECT_NE(NULL, strstr(output, "well-record: -A 'soon': not a choice (expected auto, always or never)"));
+	EXPECT_NE(NULL, strstr(output, "well-record: -A 'soon': not a choice (expected never or always)"));
 	EXPECT_NE(0, access(OUT_FILE, F_OK));
 }
 

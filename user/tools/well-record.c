@@ -37,8 +37,8 @@
 enum rec_mem { MEM_MODULE, MEM_ANON, MEM_HUGETLB };
 static const char *const mem_names[] = { "module", "anon", "hugetlb" };
 
-enum rec_async { ASYNC_AUTO, ASYNC_ALWAYS, ASYNC_NEVER };
-static const char *const async_names[] = { "auto", "always", "never" };
+enum rec_async { ASYNC_NEVER, ASYNC_ALWAYS };
+static const char *const async_names[] = { "never", "always" };
 
 /**
  * struct rec - one recording.
@@ -68,13 +68,21 @@ static double rec_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static double rec_cpu(double *user, double *sys)
+static double rec_tv(const struct timeval *tv)
+{
+	return tv->tv_sec + tv->tv_usec / 1e6;
+}
+
+/* CPU time of the process (and its user and system parts), of this thread. */
+static double rec_cpu(double *user, double *sys, double *thread)
 {
 	struct rusage ru;
 
+	getrusage(RUSAGE_THREAD, &ru);
+	*thread = rec_tv(&ru.ru_utime) + rec_tv(&ru.ru_stime);
 	getrusage(RUSAGE_SELF, &ru);
-	*user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
-	*sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	*user = rec_tv(&ru.ru_utime);
+	*sys = rec_tv(&ru.ru_stime);
 	return *user + *sys;
 }
 
@@ -106,17 +114,18 @@ static void rec_usage(FILE *f)
 		"                         a multiple of the file's direct I/O alignment;\n"
 		"                         FILE is preallocated (fallocate) to the total\n"
 		"                         and cut to the bytes written at the end\n"
-		"  -A, --async=WHEN       writes with IOSQE_ASYNC (straight to an io-wq\n"
-		"                         worker, no inline try): auto (the default: on\n"
-		"                         a regular file when its first write, tried\n"
-		"                         inline, went to a worker), always or never\n"
+		"  -A, --async=WHEN       never (the default: the kernel tries each write\n"
+		"                         inline and hands it to an io-wq worker only\n"
+		"                         when it must) or always (every write with\n"
+		"                         IOSQE_ASYNC, straight to a worker)\n"
 		"  -s, --sync             fdatasync() FILE before the clock stops\n"
 		"  -D, --device=PATH      the device node (default " DEFAULT_DEV ")\n"
 		"  -h, --help             print this help and exit\n"
 		"  -V, --version          print the version and exit\n"
 		"\n"
 		"CPU time is user+sys of this process (getrusage): io_uring's io-wq\n"
-		"workers count, the kernel producers' threads do not.\n"
+		"workers count (a second line splits it between this thread and the\n"
+		"workers), the kernel producers' threads do not.\n"
 		"\n"
 		"Exit status:\n"
 		"  0  every block recorded\n"
@@ -293,19 +302,6 @@ static int rec_iowq_workers(void)
 }
 
 /*
- * -A auto, the first write over: it was tried inline; a worker now means
- * it went to io-wq after all, and so would the others. Return: 0.
- */
-static int rec_decide_async(struct well_uring *u, const char **why)
-{
-	u->async = rec_iowq_workers() > 0;
-	*why = u->async ?
-	       "auto: the first write, tried inline, went to io-wq" :
-	       "auto: the first write went inline";
-	return 0;
-}
-
-/*
  * -d: preallocate @len bytes so that no write extends the file (an
  * extending O_DIRECT write takes the exclusive inode lock, and io_uring
  * cannot try it inline on ext4). Return: 1 preallocated, 0 not supported
@@ -335,12 +331,11 @@ int main(int argc, char **argv)
 	const char *path = DEFAULT_DEV, *out = NULL;
 	uint32_t blk_size = 4096, blk_count = 1024, depth = 8;
 	uint64_t total, consumed = 0, writes = 0, bytes, v;
-	double t0, dt, c0, cpu, u0, s0, u1, s1;
+	double t0, dt, c0, cpu, u0, s0, u1, s1, th0, th1;
 	int opt, err, direct = 0, sync = 0, ret = WELL_EXIT_OK;
 	enum rec_mem mem = MEM_MODULE;
-	enum rec_async async = ASYNC_AUTO;
-	int prealloc = 0, probing = 0, workers;
-	const char *async_why = "";
+	enum rec_async async = ASYNC_NEVER;
+	int prealloc = 0, workers;
 	struct stat fst;
 	size_t map_len = 0, max, want, n, pos;
 	char optname[3] = "-?";
@@ -388,11 +383,11 @@ int main(int argc, char **argv)
 			direct = 1;
 			break;
 		case 'A':
-			for (async = ASYNC_AUTO; async <= ASYNC_NEVER; async++)
+			for (async = ASYNC_NEVER; async <= ASYNC_ALWAYS; async++)
 				if (!strcmp(optarg, async_names[async]))
 					break;
-			if (async > ASYNC_NEVER) {
-				fprintf(stderr, TOOL ": -A '%s': not a choice (expected auto, always or never)\n",
+			if (async > ASYNC_ALWAYS) {
+				fprintf(stderr, TOOL ": -A '%s': not a choice (expected never or always)\n",
 					optarg);
 				return well_tool_usage_error(TOOL);
 			}
@@ -480,20 +475,7 @@ int main(int argc, char **argv)
 		ret = WELL_EXIT_SETUP;
 		goto out_uring;
 	}
-	if (async == ASYNC_ALWAYS) {
-		r.u.async = 1;
-		async_why = "-A always";
-	} else if (async == ASYNC_NEVER) {
-		async_why = "-A never";
-	} else if (!S_ISREG(fst.st_mode)) {
-		async_why = "not a regular file";
-	} else if (rec_iowq_workers() < 0) {
-		/* No /proc: the file systems tested all fail the inline try. */
-		r.u.async = 1;
-		async_why = "a regular file, /proc/self/task unreadable";
-	} else {
-		probing = 1;	/* the first write decides */
-	}
+	r.u.async = async == ASYNC_ALWAYS;
 	r.u.release = rec_release;
 	r.u.complete = rec_complete;
 	r.u.arg = &r;
@@ -514,7 +496,7 @@ int main(int argc, char **argv)
 	io.to = &r.dev.ring->tx;
 	io.fd = r.fd;
 	t0 = rec_now();
-	c0 = rec_cpu(&u0, &s0);
+	c0 = rec_cpu(&u0, &s0, &th0);
 	/* Inside the timed run: it is part of the cost of writing. */
 	if (direct && S_ISREG(fst.st_mode)) {
 		prealloc = rec_preallocate(r.fd, out, total * blk_size);
@@ -530,12 +512,8 @@ int main(int argc, char **argv)
 		goto out_uring;
 	}
 	while (!r.err && !r.release_err) {
-		if (probing && writes && !r.u.inflight)
-			probing = rec_decide_async(&r.u, &async_why);
 		got = 0;
-		/* While the first write decides -A auto, it is alone. */
-		while (consumed < total &&
-		       r.u.inflight + r.u.waiting < (probing ? 1 : depth)) {
+		while (consumed < total && r.u.inflight + r.u.waiting < depth) {
 			want = total - consumed < max ? total - consumed : max;
 			/*
 			 * With a write in flight, a short one waits for more
@@ -591,8 +569,6 @@ int main(int argc, char **argv)
 	while (r.u.inflight && well_uring_run(&r.u, 1) >= 0)
 		;
 	well_uring_flush(&r.u);
-	if (probing && writes)	/* the loop ended with the first write */
-		probing = rec_decide_async(&r.u, &async_why);
 	/* The file holds the blocks written, in order, and nothing else. */
 	if (prealloc &&
 	    ftruncate(r.fd, (off_t)((r.err ? r.err_block : consumed) *
@@ -605,7 +581,7 @@ int main(int argc, char **argv)
 		r.err_block = 0;
 	}
 	dt = rec_now() - t0;
-	cpu = rec_cpu(&u1, &s1) - c0;
+	cpu = rec_cpu(&u1, &s1, &th1) - c0;
 	if (!well_dev_stats(&r.dev, &st))
 		printf(TOOL ": kernel: published %llu, producer waits %llu, wakes %llu\n",
 		       (unsigned long long)st.published,
@@ -642,10 +618,12 @@ int main(int argc, char **argv)
 	       writes ? (double)consumed / writes : 0.0);
 	printf(TOOL ": CPU %.3f s (user %.3f s, sys %.3f s): %.3f s per GB\n",
 	       cpu, u1 - u0, s1 - s0, bytes ? cpu / (bytes / 1e9) : 0.0);
+	printf(TOOL ": CPU in this thread %.3f s, in io-wq workers %.3f s\n",
+	       th1 - th0, cpu - (th1 - th0) > 0 ? cpu - (th1 - th0) : 0.0);
 	workers = rec_iowq_workers();
-	printf(TOOL ": writes %s IOSQE_ASYNC (%s)%s; io-wq workers at the end: %d%s\n",
-	       r.u.async ? "with" : "without", *async_why ? async_why :
-	       "auto: no write was made", prealloc ? ", file preallocated" : "",
+	printf(TOOL ": writes %s IOSQE_ASYNC (-A %s)%s; io-wq workers at the end: %d%s\n",
+	       r.u.async ? "with" : "without", async_names[async],
+	       prealloc ? ", file preallocated" : "",
 	       workers, workers < 0 ? " (/proc/self/task unreadable)" : "");
 
 out_uring:
