@@ -13,10 +13,11 @@
 #                when this well.ko takes caller memory (checked first)
 # Cases: 4 KiB and 64 KiB blocks, to tmpfs, to ext4 on the virtio disk
 # (/dev/vda, made on the host) and to ext4 with O_DIRECT (not tmpfs: it
-# refuses O_DIRECT on 6.1). Every run moves MIB MiB through a ring of
+# refuses O_DIRECT on 6.1); 1 MiB blocks to ext4 with O_DIRECT, in
+# requests as large as at 64 KiB. Every run moves MIB MiB through a ring of
 # 16 MiB, with fdatasync() inside the timed run (-s), after the old file
 # was removed and the page cache dropped. The cases are interleaved over
-# the rounds, the order of the three peers turns by one each round.
+# the rounds, the order of the peers turns by one each round.
 # Prints records for bench/table.awk (make bench-kmod-record formats them
 # on the host): "rec" lines MB/s, "cpurec" lines CPU seconds per GB of
 # the writing process (getrusage: io_uring's workers count, the kernel
@@ -92,7 +93,11 @@ run_case() {	# SIZE TARGET PEER
 	      sed -n 's/^[^:]*: CPU in this thread \([0-9.]*\) s, .*/\1/p')
 	per=$(echo "$out" |
 	      sed -n 's/^[^:]*: [0-9]* writes, \([0-9.]*\) blocks each$/\1/p')
-	c="$(($1 >> 10)) KiB, $(target_name "$2")"
+	if [ "$1" -ge 1048576 ]; then
+		c="$(($1 >> 20)) MiB, $(target_name "$2")"
+	else
+		c="$(($1 >> 10)) KiB, $(target_name "$2")"
+	fi
 	# How well-record writes: WRITE_FIXED or plain WRITE, and why.
 	m=$(echo "$out" | sed -n 's/^well-record: .* memory, .* bytes: //p')
 	case $3 in
@@ -125,6 +130,10 @@ run_case() {	# SIZE TARGET PEER
 	esac
 }
 
+# SIZE:TARGET; 1 MiB blocks with O_DIRECT only, in requests of the same
+# 2 MiB as at 64 KiB: CPU per GB that does not follow the block size.
+cases="4096:tmpfs 4096:disk 4096:direct 65536:tmpfs 65536:disk 65536:direct
+1048576:direct"
 note_rec=""
 note_anon=""
 all="rec read mmap"
@@ -147,11 +156,9 @@ while [ "$r" -le "$rounds" ]; do
 		k=$((k + 1))
 	done
 	peers="$*"
-	for size in 4096 65536; do
-		for t in tmpfs disk direct; do
-			for p in $peers; do
-				run_case "$size" "$t" "$p"
-			done
+	for sz_t in $cases; do
+		for p in $peers; do
+			run_case "${sz_t%:*}" "${sz_t#*:}" "$p"
 		done
 	done
 	echo "# round $r of $rounds done, uptime $(cut -d' ' -f1 /proc/uptime) s"
