@@ -29,6 +29,19 @@ static inline void well_vm_flags_mod(struct vm_area_struct *vma,
 #endif
 }
 
+/*
+ * WELL_PAGE_ORDER_MAX - the largest order alloc_pages() serves. MAX_ORDER
+ * counted one past it until 6.4, then named it, and became MAX_PAGE_ORDER
+ * in 6.8.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define WELL_PAGE_ORDER_MAX	MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define WELL_PAGE_ORDER_MAX	MAX_ORDER
+#else
+#define WELL_PAGE_ORDER_MAX	(MAX_ORDER - 1)
+#endif
+
 /**
  * well_pin_user_pages() - pin_user_pages() without the vmas argument.
  * @start: user address, page-aligned.

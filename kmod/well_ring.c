@@ -98,6 +98,7 @@
 #include "well.h"
 #include "well_ring.h"
 #include "well_obj.h"
+#include "well_kmem.h"
 #include "well_umem.h"
 
 /**
@@ -112,6 +113,8 @@
  * @page: the page the user maps read-only (geometry, flags).
  * @meta: vmalloc'ed @page followed by @shared, two pages.
  * @data_size: bytes of @kw.mem, a whole number of pages.
+ * @kmem: without WELL_CREATE_USER, the module's pages @kw.mem maps
+ *        (kmod/well_kmem.c); zeroed for the caller's memory.
  * @umem: with WELL_CREATE_USER, the caller's pages @kw.mem maps
  *        (kmod/well_umem.c); zeroed for the module's own memory.
  * @read_mode: consumed by read() (WELL_CREATE_READ): the consumer side
@@ -144,6 +147,7 @@ struct well_ring {
 	struct well_page *page;
 	void *meta;
 	size_t data_size;
+	struct well_kmem kmem;
 	struct well_umem umem;
 	bool read_mode;
 	struct mutex read_lock;
@@ -266,8 +270,8 @@ static void well_ring_free_data(struct well_ring *ring)
 {
 	if (ring->umem.vaddr) {
 		well_umem_unpin(&ring->umem);
-	} else if (ring->kw.mem) {
-		vfree(ring->kw.mem);
+	} else if (ring->kmem.vaddr) {
+		well_kmem_free(&ring->kmem);
 		atomic_long_sub(ring->data_size, &well_total_bytes);
 	}
 	ring->kw.mem = NULL;
@@ -357,8 +361,9 @@ EXPORT_SYMBOL_GPL(well_ring_blk_count);
  * @region: which region.
  * @len: where to store its length, a whole number of pages.
  *
- * Return: its vmalloc()ed start, page-aligned (for the data of a
- * user-memory ring, the vmap() of the caller's pages: not to be mapped).
+ * Return: its start in the kernel, page-aligned: vmalloc()ed for the page
+ * and ctrl regions, the vmap() of the module's pages for the data (of
+ * the caller's pages for a user-memory ring: not to be mapped).
  */
 void *well_ring_region(const struct well_ring *ring,
 		       enum well_ring_region region, size_t *len)
@@ -402,14 +407,13 @@ static int well_ring_alloc_data(struct well_ring *ring, size_t bytes,
 		return err;
 	}
 	/*
-	 * Charged to the caller's memory cgroup. A ring above what the
-	 * cgroup (or the system) can give fails with -ENOMEM: no OOM kill
-	 * (__GFP_RETRY_MAYFAIL), no allocation-failure report in the log
-	 * (__GFP_NOWARN); the size is the user's choice, not a kernel bug.
+	 * Charged to the caller's memory cgroup; above what the cgroup (or
+	 * the system) can give, -ENOMEM without an OOM kill or a report in
+	 * the log (kmod/well_kmem.c).
 	 */
-	ring->kw.mem = __vmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
-				 __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
-	return ring->kw.mem ? 0 : -ENOMEM;
+	err = well_kmem_alloc(&ring->kmem, bytes);
+	ring->kw.mem = ring->kmem.vaddr;
+	return err;
 }
 
 static int well_ring_create_locked(struct well_ring *ring, u32 blk_size,

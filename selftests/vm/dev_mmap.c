@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * dev_mmap - the three /dev/well regions map only whole, shared, never
- * executable; the page is read-only; mappings outlive close().
+ * executable; the page is read-only; mappings outlive close(); the data
+ * is in physically contiguous chunks of up to 2 MiB.
  * Needs well.ko loaded (run inside the VM).
  */
 #include <errno.h>
@@ -155,6 +156,97 @@ TEST_F(ring, outlives_close)
 	for (i = 0; i < self->d.data_size; i += 512)
 		ASSERT_EQ((uint8_t)i, data[i]);
 	EXPECT_EQ(0, munmap(data, self->d.data_size));
+}
+
+/* Bits of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst). */
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define PAGEMAP_PRESENT		(1ULL << 63)
+#define PAGEMAP_PFN		((1ULL << 55) - 1)
+
+/* The page frame mapped at @p and its kpageflags; 0, or -errno. */
+static int page_frame(const void *p, uint64_t *pfn, uint64_t *flags)
+{
+	long psize = sysconf(_SC_PAGESIZE);
+	int map = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	int kpf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	uint64_t e = 0;
+	int err = 0;
+
+	if (map < 0 || kpf < 0 ||
+	    pread(map, &e, sizeof(e), (off_t)((uintptr_t)p / psize * 8)) !=
+	    sizeof(e))
+		err = -errno;
+	else if (!(e & PAGEMAP_PRESENT) || !(e & PAGEMAP_PFN))
+		err = -ENOENT;
+	else if (pread(kpf, flags, sizeof(*flags),
+		       (off_t)((e & PAGEMAP_PFN) * 8)) != sizeof(*flags))
+		err = -errno;
+	*pfn = e & PAGEMAP_PFN;
+	if (map >= 0)
+		close(map);
+	if (kpf >= 0)
+		close(kpf);
+	return err;
+}
+
+/*
+ * A 4 MiB ring is two compound pages of 2 MiB (on a machine whose buddy
+ * allocator has them: the VM, freshly booted): each page of the mapping is
+ * the next frame of its chunk, the first of each a head, the others
+ * tails. A ring of one page is a page. (The fallback to smaller chunks
+ * is not forced here.)
+ */
+TEST(data_in_large_chunks)
+{
+	static const size_t at[] = { 0, 1, 511, 512, 513, 1023 };
+	struct well_ring_desc d = { .size = sizeof(d), .blk_size = 4096,
+				    .blk_count = 1024 };
+	uint64_t pfn[6], flags[6], head = 1ULL << KPF_COMPOUND_HEAD,
+		 tail = 1ULL << KPF_COMPOUND_TAIL;
+	int fd = open("/dev/well", O_RDWR | O_CLOEXEC);
+	uint8_t *data;
+	size_t i;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, WELL_IOC_CREATE, &d));
+	ASSERT_EQ((uint64_t)4 << 20, d.data_size);
+	data = mmap(NULL, d.data_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    fd, d.data_off);
+	ASSERT_NE(MAP_FAILED, data);
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(0, page_frame(data + at[i] * 4096, &pfn[i],
+					&flags[i]));
+		TH_LOG("page %zu: pfn %#llx, flags %#llx", at[i],
+		       (unsigned long long)pfn[i],
+		       (unsigned long long)flags[i]);
+	}
+	EXPECT_EQ(head, flags[0] & (head | tail));
+	EXPECT_EQ(tail, flags[1] & (head | tail));
+	EXPECT_EQ(tail, flags[2] & (head | tail));
+	EXPECT_EQ(head, flags[3] & (head | tail));
+	EXPECT_EQ(tail, flags[4] & (head | tail));
+	EXPECT_EQ(tail, flags[5] & (head | tail));
+	EXPECT_EQ(pfn[0] + 1, pfn[1]);
+	EXPECT_EQ(pfn[0] + 511, pfn[2]);
+	EXPECT_EQ(pfn[3] + 1, pfn[4]);
+	EXPECT_EQ(pfn[3] + 511, pfn[5]);
+	EXPECT_EQ(0, munmap(data, d.data_size));
+	close(fd);
+
+	fd = open("/dev/well", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	d.blk_size = 64;
+	d.blk_count = 64;
+	ASSERT_EQ(0, ioctl(fd, WELL_IOC_CREATE, &d));
+	ASSERT_EQ((uint64_t)4096, d.data_size);
+	data = mmap(NULL, d.data_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    fd, d.data_off);
+	ASSERT_NE(MAP_FAILED, data);
+	ASSERT_EQ(0, page_frame(data, &pfn[0], &flags[0]));
+	EXPECT_EQ(0, flags[0] & (head | tail));
+	EXPECT_EQ(0, munmap(data, d.data_size));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
