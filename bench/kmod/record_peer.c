@@ -134,11 +134,8 @@ int record_parse(struct rec_opts *o, int argc, char **argv,
 			return well_tool_usage_error(o->tool);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n", o->tool,
-			argv[optind]);
-		return well_tool_usage_error(o->tool);
-	}
+	if (optind < argc)
+		return well_tool_extra_arg(o->tool, argv[optind]);
 	if (!o->out) {
 		fprintf(stderr, "%s: no output file: give -o FILE\n", o->tool);
 		return well_tool_usage_error(o->tool);

@@ -145,6 +145,20 @@ int well_tool_usage_error(const char *tool)
 }
 
 /**
+ * well_tool_extra_arg() - refuse an argument getopt() left after the
+ * options (argv[optind] while optind < argc).
+ * @tool: the program's name, for the message.
+ * @arg: the first argument left.
+ *
+ * Return: WELL_EXIT_USAGE, after a message naming @arg.
+ */
+int well_tool_extra_arg(const char *tool, const char *arg)
+{
+	fprintf(stderr, "%s: unexpected argument '%s'\n", tool, arg);
+	return well_tool_usage_error(tool);
+}
+
+/**
  * well_tool_version() - print the --version line on stdout.
  * @tool: the program's name.
  */

@@ -39,6 +39,7 @@ int well_tool_load(const char *tool, int opt, const char *arg,
 		   struct well_start *req);
 void well_tool_version(const char *tool);
 int well_tool_usage_error(const char *tool);
+int well_tool_extra_arg(const char *tool, const char *arg);
 void well_tool_dev_error(const char *tool, const char *path, const char *what,
 			 int err);
 

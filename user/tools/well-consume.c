@@ -137,11 +137,8 @@ int main(int argc, char **argv)
 			return well_tool_usage_error(TOOL);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, TOOL ": unexpected argument '%s'\n",
-			argv[optind]);
-		return well_tool_usage_error(TOOL);
-	}
+	if (optind < argc)
+		return well_tool_extra_arg(TOOL, argv[optind]);
 	if (read_blocks && !(flags & WELL_CREATE_READ)) {
 		fprintf(stderr, TOOL ": -R needs -r\n");
 		return well_tool_usage_error(TOOL);

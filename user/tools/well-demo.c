@@ -215,11 +215,8 @@ int main(int argc, char **argv)
 		if (err)
 			return well_tool_usage_error(TOOL);
 	}
-	if (optind < argc) {
-		fprintf(stderr, TOOL ": unexpected argument '%s'\n",
-			argv[optind]);
-		return well_tool_usage_error(TOOL);
-	}
+	if (optind < argc)
+		return well_tool_extra_arg(TOOL, argv[optind]);
 	if (blocks < p) {
 		fprintf(stderr, TOOL ": -n %llu: fewer records than the %llu producers\n",
 			(unsigned long long)blocks, (unsigned long long)p);

@@ -408,11 +408,8 @@ int main(int argc, char **argv)
 			return well_tool_usage_error(TOOL);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, TOOL ": unexpected argument '%s'\n",
-			argv[optind]);
-		return well_tool_usage_error(TOOL);
-	}
+	if (optind < argc)
+		return well_tool_extra_arg(TOOL, argv[optind]);
 	if (!out) {
 		fprintf(stderr, TOOL ": no output file: give -o FILE\n");
 		return well_tool_usage_error(TOOL);
