@@ -35,10 +35,21 @@
 #define HUGE_PAGE	(2UL << 20)
 
 enum rec_mem { MEM_MODULE, MEM_ANON, MEM_HUGETLB };
-static const char *const mem_names[] = { "module", "anon", "hugetlb" };
+static const char *const mem_names[] = { "module", "anon", "hugetlb", NULL };
 
 enum rec_async { ASYNC_NEVER, ASYNC_ALWAYS };
-static const char *const async_names[] = { "never", "always" };
+static const char *const async_names[] = { "never", "always", NULL };
+
+/* The index of @arg in the NULL-terminated @names, or -1. */
+static int rec_pick(const char *const *names, const char *arg)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	return -1;
+}
 
 /**
  * struct rec - one recording.
@@ -335,7 +346,7 @@ int main(int argc, char **argv)
 	int opt, err, direct = 0, sync = 0, ret = WELL_EXIT_OK;
 	enum rec_mem mem = MEM_MODULE;
 	enum rec_async async = ASYNC_NEVER;
-	int prealloc = 0, workers;
+	int prealloc = 0, workers, pick;
 	struct stat fst;
 	size_t map_len = 0, max, want, n, pos;
 	char optname[3] = "-?";
@@ -364,14 +375,13 @@ int main(int argc, char **argv)
 				return well_tool_usage_error(TOOL);
 			break;
 		case 'm':
-			for (mem = MEM_MODULE; mem <= MEM_HUGETLB; mem++)
-				if (!strcmp(optarg, mem_names[mem]))
-					break;
-			if (mem > MEM_HUGETLB) {
+			pick = rec_pick(mem_names, optarg);
+			if (pick < 0) {
 				fprintf(stderr, TOOL ": -m '%s': not a kind of memory (expected module, anon or hugetlb)\n",
 					optarg);
 				return well_tool_usage_error(TOOL);
 			}
+			mem = pick;
 			break;
 		case 'q':
 			if (well_tool_num(TOOL, optname, optarg, 1, DEPTH_MAX,
@@ -383,14 +393,13 @@ int main(int argc, char **argv)
 			direct = 1;
 			break;
 		case 'A':
-			for (async = ASYNC_NEVER; async <= ASYNC_ALWAYS; async++)
-				if (!strcmp(optarg, async_names[async]))
-					break;
-			if (async > ASYNC_ALWAYS) {
+			pick = rec_pick(async_names, optarg);
+			if (pick < 0) {
 				fprintf(stderr, TOOL ": -A '%s': not a choice (expected never or always)\n",
 					optarg);
 				return well_tool_usage_error(TOOL);
 			}
+			async = pick;
 			break;
 		case 's':
 			sync = 1;
