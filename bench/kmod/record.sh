@@ -178,7 +178,7 @@ for kind in note cpunote thrnote bpnote; do
  $producers kernel producer(s), a 16 MiB ring, fdatasync() timed;"
 	ratios="well-record/...: median [lowest, highest] of the per-round ratios."
 	[ $kind = bpnote ] &&
-		ratios="At most an eighth of the ring (512 or 32 blocks)."
+		ratios="At most an eighth of the ring (512, 32 or 2 blocks)."
 	[ $kind = thrnote ] &&
 		ratios="The peers have one thread: theirs is all of their CPU."
 	printf '%s\t%s\n' "$kind" "$ratios well-record: $note_rec."
